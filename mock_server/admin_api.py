@@ -1,0 +1,98 @@
+"""Handlers of the operator API under ``/_mock``: data, journal, faults and tickets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__, seeding, state
+from .errors import ServiceError, bad_request, not_found
+from .faults import fault_from
+from .tenancy import Scope
+
+STATE_FORMAT = "b2b-mock/1"
+Reply = tuple[Any, int]
+
+
+def health() -> Reply:
+    current = state.current()
+    settings = current.settings
+    return {"status": "ok", "version": __version__, "auth": settings.auth_enabled,
+            "defaultTenant": settings.default_tenant,
+            "storage": str(settings.db_path) if settings.db_path else "memory"}, 200
+
+
+def reset(body: dict[str, Any] | None = None) -> Reply:
+    store = state.current().store
+    body = body or {}
+    if body.get("tenant") is None:
+        if body.get("site") is not None:
+            raise bad_request("site needs a tenant")
+        return {"droppedTables": store.drop_tables(lambda name: True)}, 200
+    scope = Scope(body["tenant"], body.get("site"))
+    return {"droppedTables": store.drop_tables(scope.owns)}, 200
+
+
+def seed(body: Any) -> Reply:
+    current = state.current()
+    try:
+        counts = seeding.load_seed_data(current.store, body, current.settings.default_tenant)
+    except ServiceError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise bad_request(f"Invalid seed document: {exc!r}") from None
+    return counts, 200
+
+
+def export_state() -> Reply:
+    return {"format": STATE_FORMAT, "tables": state.current().store.dump()}, 200
+
+
+def import_state(body: dict[str, Any]) -> Reply:
+    tables = body["tables"]
+    for name, docs in tables.items():
+        if "/" not in name or not name.startswith("t"):
+            raise bad_request(f"'{name}' is not a b2b-mock table name")
+        for doc_id in docs:
+            if not str(doc_id).isdigit():
+                raise bad_request(f"document id '{doc_id}' in '{name}' is not a whole number")
+    state.current().store.replace(tables)
+    return {"tables": len(tables)}, 200
+
+
+def get_journal(method: str | None = None, path: str | None = None,
+                operation: str | None = None, tenant: int | None = None,
+                account_id: int | None = None, status: int | None = None,
+                since: int | None = None, limit: int | None = None,
+                order: str = "oldest") -> Reply:
+    items = state.current().journal.query(method=method, path=path, operation=operation,
+                                          tenant=tenant, account=account_id, status=status,
+                                          since=since, limit=limit,
+                                          newest_first=order == "newest")
+    return {"totalCount": len(items), "items": items}, 200
+
+
+def clear_journal() -> Reply:
+    return {"cleared": state.current().journal.clear()}, 200
+
+
+def list_faults() -> Reply:
+    return {"items": state.current().faults.list()}, 200
+
+
+def add_fault(body: dict[str, Any]) -> Reply:
+    return state.current().faults.add(fault_from(body)).to_dict(), 201
+
+
+def clear_faults() -> Reply:
+    return {"removed": state.current().faults.clear()}, 200
+
+
+def delete_fault(fault_id: int) -> Reply:
+    removed = state.current().faults.clear(fault_id)
+    if not removed:
+        raise not_found(f"Fault {fault_id} not found")
+    return {"removed": removed}, 200
+
+
+def expire_tokens() -> Reply:
+    return {"expired": state.current().tickets.expire_all()}, 200

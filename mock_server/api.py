@@ -1,0 +1,154 @@
+"""Handlers of the B2B accounts operations: HTTP in, a domain call, HTTP out.
+
+Connexion routes each ``operationId`` of the spec to the function of the same name in snake case
+(``AddUserRoleAsync`` -> ``add_user_role_async``) and has validated the request already.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+from connexion import context
+
+from . import accounts, attributes, state, users
+from .listing import DEFAULT_PAGE_SIZE, ListQuery, project
+from .tenancy import Scope, scope_from_headers
+
+Reply = tuple[Any, int]
+
+
+def _call() -> tuple[state.MockState, Scope, str]:
+    current = state.current()
+    scope = scope_from_headers(flask.request.headers, current.settings.default_tenant)
+    actor = context.context.get("user") or "anonymous"
+    return current, scope, actor
+
+
+def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
+                sort_by: str | None = None, filter_: str | None = None, q: str | None = None,
+                q_limit: int | None = None) -> ListQuery:
+    return ListQuery(start_index=start_index, page_size=page_size, sort_by=sort_by,
+                     filter=filter_, q=q, q_limit=q_limit)
+
+
+def _fields_projection(fields: str | None, response_fields: str | None) -> str | None:
+    """``fields=a,b`` on GetB2BAccounts keeps those fields of each item."""
+    if response_fields or not fields or not fields.strip():
+        return response_fields
+    return f"startIndex,pageSize,pageCount,totalCount,items({fields})"
+
+
+# ---------------------------------------------------------------- accounts
+def add_account(body: dict[str, Any], response_fields: str | None = None) -> Reply:
+    current, scope, actor = _call()
+    return project(accounts.add_account(current.store, scope, body, actor), response_fields), 201
+
+
+def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
+                      sort_by: str | None = None, filter_: str | None = None,
+                      fields: str | None = None, q: str | None = None,
+                      q_limit: int | None = None, response_fields: str | None = None) -> Reply:
+    current, scope, _ = _call()
+    query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
+    body = accounts.list_accounts(current.store, scope, query)
+    return project(body, _fields_projection(fields, response_fields)), 200
+
+
+def get_b2b_account(account_id: int, response_fields: str | None = None) -> Reply:
+    current, scope, _ = _call()
+    return project(accounts.get_account(current.store, scope, account_id), response_fields), 200
+
+
+def update_account(account_id: int, body: dict[str, Any],
+                   response_fields: str | None = None) -> Reply:
+    current, scope, actor = _call()
+    updated = accounts.update_account(current.store, scope, account_id, body, actor)
+    return project(updated, response_fields), 200
+
+
+# ---------------------------------------------------------------- users
+def add_user(account_id: int, body: dict[str, Any], response_fields: str | None = None) -> Reply:
+    current, scope, actor = _call()
+    user, _ = users.add_user(current.store, scope, account_id, body, actor)
+    return project(user, response_fields), 201
+
+
+def get_users(account_id: int, start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
+              sort_by: str | None = None, filter_: str | None = None, q: str | None = None,
+              q_limit: int | None = None, response_fields: str | None = None) -> Reply:
+    current, scope, _ = _call()
+    query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
+    return project(users.list_users(current.store, scope, account_id, query),
+                   response_fields), 200
+
+
+def update_user(account_id: int, user_id: str, body: dict[str, Any],
+                response_fields: str | None = None) -> Reply:
+    current, scope, actor = _call()
+    updated = users.update_user(current.store, scope, account_id, user_id, body, actor)
+    return project(updated, response_fields), 200
+
+
+def remove_user(account_id: int, user_id: str) -> Reply:
+    current, scope, actor = _call()
+    users.remove_user(current.store, scope, account_id, user_id, actor)
+    return None, 204
+
+
+# ---------------------------------------------------------------- roles
+def get_user_roles_async(account_id: int, user_id: str,
+                         response_fields: str | None = None) -> Reply:
+    current, scope, _ = _call()
+    return project(users.get_roles(current.store, scope, account_id, user_id),
+                   response_fields), 200
+
+
+def add_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
+    current, scope, actor = _call()
+    users.add_role(current.store, scope, account_id, user_id, role_id, actor)
+    return None, 204
+
+
+def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
+    current, scope, actor = _call()
+    users.remove_role(current.store, scope, account_id, user_id, role_id, actor)
+    return None, 204
+
+
+# ---------------------------------------------------------------- attributes
+def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
+                               response_fields: str | None = None) -> Reply:
+    current, scope, actor = _call()
+    return project(attributes.add(current.store, scope, account_id, body, actor),
+                   response_fields), 201
+
+
+def get_b2b_account_attributes(account_id: int, start_index: int = 0,
+                                page_size: int = DEFAULT_PAGE_SIZE, sort_by: str | None = None,
+                                filter_: str | None = None,
+                                response_fields: str | None = None) -> Reply:
+    current, scope, _ = _call()
+    query = _list_query(start_index, page_size, sort_by, filter_)
+    return project(attributes.list_attributes(current.store, scope, account_id, query),
+                   response_fields), 200
+
+
+def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
+                               response_fields: str | None = None) -> Reply:
+    current, scope, _ = _call()
+    return project(attributes.get(current.store, scope, account_id, attribute_fqn),
+                   response_fields), 200
+
+
+def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict[str, Any],
+                                  response_fields: str | None = None) -> Reply:
+    current, scope, actor = _call()
+    updated = attributes.update(current.store, scope, account_id, attribute_fqn, body, actor)
+    return project(updated, response_fields), 200
+
+
+def delete_b2b_account_attribute(account_id: int, attribute_fqn: str) -> Reply:
+    current, scope, actor = _call()
+    attributes.delete(current.store, scope, account_id, attribute_fqn, actor)
+    return None, 204

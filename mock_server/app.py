@@ -1,0 +1,74 @@
+"""Building the mock: a Connexion FlaskApp served from the OpenAPI documents."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any
+
+import connexion
+from connexion.exceptions import ProblemException
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+
+from . import admin_api, api, auth_api, errors, seeding, spec
+from .auth import TicketIssuer
+from .config import Settings
+from .errors import ServiceError
+from .front_door import FrontDoor
+from .journal import Journal
+from .state import EXTENSION, MockState
+from .storage import Store
+from .validation import NamingParameterValidator
+
+log = logging.getLogger(__name__)
+
+
+def handler_name(operation_id: str) -> str:
+    """``GetB2BAccounts`` -> ``get_b2b_accounts``."""
+    name = operation_id.replace("B2B", "B2b")
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _resolver(module: Any) -> Resolver:
+    return Resolver(function_resolver=lambda operation_id: getattr(module,
+                                                                  handler_name(operation_id)))
+
+
+def b2b_spec(auth_enabled: bool) -> dict[str, Any]:
+    """The B2B spec as served: without its security requirement when auth is switched off."""
+    document = copy.deepcopy(spec.load("b2baccounts.yaml"))
+    if not auth_enabled:
+        document["security"] = []
+    return document
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FrontDoor:
+    """A ready-to-serve ASGI app for ``settings``; ``store`` overrides the one they name."""
+    settings = settings or Settings()
+    if store is None:
+        store = Store(settings.db_path)
+        if settings.seed_path is not None and seeding.is_empty(store):
+            seeding.load_seed(store, settings.seed_path, settings.default_tenant)
+    tickets = TicketIssuer(settings.client_id, settings.client_secret, settings.token_lifetime)
+    mock_state = MockState(settings=settings, store=store, tickets=tickets,
+                           journal=Journal(settings.journal_size))
+
+    app = connexion.FlaskApp(__name__, specification_dir=str(spec.SPEC_DIR))
+    app.app.extensions[EXTENSION] = mock_state
+    app.add_api(b2b_spec(settings.auth_enabled), resolver=_resolver(api),
+                pythonic_params=True, validator_map={"parameter": NamingParameterValidator}, swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+                name="b2baccounts")
+    app.add_api(spec.load("authtickets.yaml"), resolver=_resolver(auth_api),
+                pythonic_params=True, swagger_ui_options=SwaggerUIOptions(swagger_ui=False),
+                name="authtickets")
+    app.add_api(spec.load("mock_admin.yaml"), resolver=_resolver(admin_api),
+                pythonic_params=True, swagger_ui_options=SwaggerUIOptions(swagger_ui=False),
+                name="mock_admin")
+    app.add_error_handler(ServiceError, errors.handle_service_error)
+    app.add_error_handler(ProblemException, errors.handle_problem)
+    app.add_error_handler(HTTPException, errors.handle_http_exception)
+    app.add_error_handler(Exception, errors.handle_unexpected)
+    return FrontDoor(app, mock_state)

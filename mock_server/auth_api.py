@@ -1,0 +1,11 @@
+"""Handler of the auth ticket operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import state
+
+
+def create_auth_ticket(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    return state.current().tickets.grant(body), 200

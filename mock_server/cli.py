@@ -1,0 +1,274 @@
+"""The ``b2b-mock`` command: serve the mock, and manage its data offline or on a running server.
+
+Data verbs (``reset``, ``seed``, ``export``, ``import``) work on a database file with ``--db``
+(the server must not be running on it), or on a running server with ``--url``. The operator
+verbs (``journal``, ``fault``, ``expire-tokens``) need ``--url``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import config, seeding
+from .errors import ServiceError
+from .storage import Store, StoreLocked
+from .tenancy import Scope
+
+DEFAULT_URL = f"http://{config.DEFAULT_HOST}:{config.DEFAULT_PORT}"
+
+
+def _admin(url: str, method: str, path: str, body: Any = None,
+           params: dict[str, Any] | None = None) -> Any:
+    import requests
+
+    response = requests.request(method, url.rstrip("/") + "/_mock" + path, json=body,
+                                params=params, timeout=30)
+    if response.status_code >= 400:
+        try:
+            message = response.json().get("message", response.text)
+        except ValueError:
+            message = response.text
+        raise SystemExit(f"b2b-mock: {method} {path} failed ({response.status_code}): {message}")
+    return response.json()
+
+
+def _open_store(db: str) -> Store:
+    try:
+        return Store(Path(db))
+    except StoreLocked as exc:
+        raise SystemExit(f"b2b-mock: {exc}; stop it, or use --url to act on the running "
+                         "server") from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    settings = config.Settings(
+        db_path=None if args.memory else Path(args.db),
+        default_tenant=args.tenant,
+        auth_enabled=not args.no_auth,
+        seed_path=Path(args.seed) if args.seed else None,
+        journal_size=args.journal_size,
+    )
+    if args.token_lifetime is not None:
+        settings.token_lifetime = args.token_lifetime
+    try:
+        app = create_app(settings)
+    except StoreLocked as exc:
+        print(f"b2b-mock: {exc}", file=sys.stderr)
+        return 2
+    base = f"http://{args.host}:{args.port}"
+    lines = [
+        f"b2b-mock serving on {base}",
+        f"  B2B API      {base}/api/commerce/customer/b2baccounts",
+        f"  API docs     {base}/api/ui/",
+        f"  auth tickets {base}/api/platform/applications/authtickets/oauth",
+        f"  operator API {base}/_mock/ (journal, faults, reset, seed, state)",
+        f"  storage      {settings.db_path or 'in memory (lost on exit)'}",
+        f"  tenant       {settings.default_tenant} when a call sends no x-vol-tenant",
+    ]
+    if settings.auth_enabled:
+        lines.append(f"  credentials  client_id={settings.client_id} "
+                     f"client_secret={settings.client_secret} "
+                     f"(tickets last {settings.token_lifetime:g} s)")
+    else:
+        lines.append("  AUTH IS OFF  (--no-auth): every call is accepted without a token")
+    print("\n".join(lines), flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                access_log=args.access_log)
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    body = {"tenant": args.tenant} if args.tenant else {}
+    if args.url:
+        result = _admin(args.url, "POST", "/reset", body)
+    else:
+        store = _open_store(args.db)
+        which = Scope(args.tenant).owns if args.tenant else (lambda name: True)
+        result = {"droppedTables": store.drop_tables(which)}
+        store.close()
+    print(json.dumps(result))
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    with open(args.file, encoding="utf-8") as fh:
+        data = json.load(fh)
+    if args.url:
+        result = _admin(args.url, "POST", "/seed", data)
+    else:
+        store = _open_store(args.db)
+        try:
+            result = seeding.load_seed_data(store, data, args.tenant)
+        except ServiceError as exc:
+            raise SystemExit(f"b2b-mock: seed rejected: {exc.message}") from None
+        finally:
+            store.close()
+    print(json.dumps(result))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.url:
+        result = _admin(args.url, "GET", "/state")
+    else:
+        store = _open_store(args.db)
+        result = {"format": "b2b-mock/1", "tables": store.dump()}
+        store.close()
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    if args.output and args.output != "-":
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with open(args.file, encoding="utf-8") as fh:
+        data = json.load(fh)
+    if args.url:
+        result = _admin(args.url, "PUT", "/state", data)
+    else:
+        store = _open_store(args.db)
+        store.replace(data["tables"])
+        store.close()
+        result = {"tables": len(data["tables"])}
+    print(json.dumps(result))
+    return 0
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    if args.clear:
+        print(json.dumps(_admin(args.url, "DELETE", "/journal")))
+        return 0
+    params = {k: v for k, v in {"operation": args.operation, "tenant": args.tenant,
+                                "limit": args.limit, "order": "newest"}.items() if v}
+    result = _admin(args.url, "GET", "/journal", params=params)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    for entry in reversed(result["items"]):
+        print(f"{entry['seq']:>6} {entry['method']:<6} {entry['status']:>3} "
+              f"{entry['durationMs']:>8.1f}ms t{entry['tenant']} {entry['path']}"
+              + (f"?{entry['query']}" if entry["query"] else "")
+              + (f"  [fault: {', '.join(entry['faults'])}]" if entry["faults"] else ""))
+    return 0
+
+
+def cmd_fault(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        result = _admin(args.url, "GET", "/faults")
+    elif args.action == "clear":
+        result = _admin(args.url, "DELETE", "/faults")
+    else:
+        body = {k: v for k, v in {
+            "kind": args.kind, "operation": args.operation, "tenant": args.tenant,
+            "status": args.status, "retryAfter": args.retry_after, "latencyMs": args.latency_ms,
+            "times": args.times, "percent": args.percent}.items() if v is not None}
+        result = _admin(args.url, "POST", "/faults", body)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_expire_tokens(args: argparse.Namespace) -> int:
+    print(json.dumps(_admin(args.url, "POST", "/tokens/expire")))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="b2b-mock", description="A stateful mock of the B2B accounts API "
+        "(commerce/customer/b2baccounts), with auth tickets, tenants and operator controls.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the server")
+    serve.add_argument("--host", default=config.DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=config.DEFAULT_PORT)
+    where = serve.add_mutually_exclusive_group()
+    where.add_argument("--db", default=str(config.DEFAULT_DB),
+                       help="TinyDB file to keep data in (default: %(default)s)")
+    where.add_argument("--memory", action="store_true", help="keep data in memory only")
+    serve.add_argument("--seed", help="seed file loaded when the store is empty")
+    serve.add_argument("--tenant", type=int, default=1,
+                       help="tenant of calls without x-vol-tenant (default: %(default)s)")
+    serve.add_argument("--no-auth", action="store_true",
+                       help="accept calls without a bearer token (announced at start-up)")
+    serve.add_argument("--token-lifetime", type=float,
+                       help="seconds an access ticket lives (default 3600, or "
+                            "$B2B_MOCK_TOKEN_LIFETIME)")
+    serve.add_argument("--journal-size", type=int, default=1000,
+                       help="calls kept in the request journal (default: %(default)s)")
+    serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(func=cmd_serve)
+
+    def data_verb(name: str, helptext: str) -> argparse.ArgumentParser:
+        verb = sub.add_parser(name, help=helptext)
+        target = verb.add_mutually_exclusive_group()
+        target.add_argument("--db", default=str(config.DEFAULT_DB),
+                            help="database file (default: %(default)s)")
+        target.add_argument("--url", help=f"a running server, e.g. {DEFAULT_URL}")
+        return verb
+
+    reset = data_verb("reset", "drop all data, or one tenant's")
+    reset.add_argument("--tenant", type=int, help="only this tenant")
+    reset.set_defaults(func=cmd_reset)
+
+    seed = data_verb("seed", "add the accounts and users of a seed file")
+    seed.add_argument("file")
+    seed.add_argument("--tenant", type=int, default=1,
+                      help="tenant for seed parts that name none (default: %(default)s)")
+    seed.set_defaults(func=cmd_seed)
+
+    export = data_verb("export", "write the whole state as JSON")
+    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
+
+    imp = data_verb("import", "replace the whole state with an export")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_import)
+
+    journal = sub.add_parser("journal", help="show (or clear) a running server's journal")
+    journal.add_argument("--url", default=DEFAULT_URL)
+    journal.add_argument("--operation", help="only this operationId")
+    journal.add_argument("--tenant", type=int)
+    journal.add_argument("--limit", type=int, default=50)
+    journal.add_argument("--json", action="store_true", help="print entries as JSON")
+    journal.add_argument("--clear", action="store_true")
+    journal.set_defaults(func=cmd_journal)
+
+    fault = sub.add_parser("fault", help="inject faults into a running server")
+    fault.add_argument("action", choices=["add", "list", "clear"])
+    fault.add_argument("--url", default=DEFAULT_URL)
+    fault.add_argument("--kind", choices=["latency", "status", "drop", "expire_token"])
+    fault.add_argument("--operation", help="operationId, or * (default)")
+    fault.add_argument("--tenant", type=int)
+    fault.add_argument("--status", type=int)
+    fault.add_argument("--retry-after", type=int)
+    fault.add_argument("--latency-ms", type=int)
+    fault.add_argument("--times", type=int)
+    fault.add_argument("--percent", type=float)
+    fault.set_defaults(func=cmd_fault)
+
+    expire = sub.add_parser("expire-tokens", help="expire every ticket of a running server")
+    expire.add_argument("--url", default=DEFAULT_URL)
+    expire.set_defaults(func=cmd_expire_tokens)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "action", None) == "add" and not args.kind:
+        raise SystemExit("b2b-mock fault add: --kind is required")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

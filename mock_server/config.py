@@ -1,0 +1,30 @@
+"""The mock's settings: where it stores data, who may call it, and its defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import auth
+
+DEFAULT_DB = Path("data") / "b2b-mock.json"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+
+
+@dataclass
+class Settings:
+    """Everything ``create_app`` needs; the CLI and tests build one of these."""
+
+    db_path: Path | None = None  # None: an in-memory store
+    default_tenant: int = 1
+    auth_enabled: bool = True
+    client_id: str = field(default_factory=lambda: os.environ.get(
+        "B2B_MOCK_CLIENT_ID", auth.DEFAULT_CLIENT_ID))
+    client_secret: str = field(default_factory=lambda: os.environ.get(
+        "B2B_MOCK_CLIENT_SECRET", auth.DEFAULT_CLIENT_SECRET))
+    token_lifetime: float = field(default_factory=lambda: float(os.environ.get(
+        "B2B_MOCK_TOKEN_LIFETIME", auth.DEFAULT_LIFETIME)))
+    seed_path: Path | None = None
+    journal_size: int = 1000

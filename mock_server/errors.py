@@ -1,0 +1,116 @@
+"""The service's error format, and the Connexion handlers that answer every failure in it.
+
+The real service answers errors as ``{"message", "errorCode", "applicationName", "items",
+"additionalData"}``; Connexion would answer problem+json. Every path that can fail (validation,
+routing, auth, domain rules, unexpected exceptions) ends up here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+APPLICATION_NAME = "Customer"
+
+CODES_BY_STATUS = {
+    400: "MISSING_OR_INVALID_PARAMETER",
+    401: "UNAUTHORIZED",
+    403: "UNAUTHORIZED",
+    404: "ITEM_NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "VALIDATION_CONFLICT",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+class ServiceError(Exception):
+    """A failure the service reports to its client, with its HTTP status and error code."""
+
+    def __init__(self, status: int, message: str, error_code: str | None = None,
+                 **additional: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.error_code = error_code or CODES_BY_STATUS.get(status, "INTERNAL_ERROR")
+        self.additional = additional
+        self.headers: dict[str, str] = {}
+
+
+def bad_request(message: str, **additional: Any) -> ServiceError:
+    return ServiceError(400, message, "MISSING_OR_INVALID_PARAMETER", **additional)
+
+
+def not_found(message: str, **additional: Any) -> ServiceError:
+    return ServiceError(404, message, "ITEM_NOT_FOUND", **additional)
+
+
+def already_exists(message: str, **additional: Any) -> ServiceError:
+    return ServiceError(409, message, "ITEM_ALREADY_EXISTS", **additional)
+
+
+def conflict(message: str, **additional: Any) -> ServiceError:
+    return ServiceError(409, message, "VALIDATION_CONFLICT", **additional)
+
+
+def error_body(status: int, message: str, error_code: str | None = None,
+               additional: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "message": message,
+        "errorCode": error_code or CODES_BY_STATUS.get(status, "INTERNAL_ERROR"),
+        "applicationName": APPLICATION_NAME,
+        "items": [],
+        "additionalData": [{"name": k, "value": v} for k, v in (additional or {}).items()],
+    }
+
+
+def error_response(status: int, message: str, error_code: str | None = None,
+                   additional: dict[str, Any] | None = None,
+                   headers: dict[str, str] | None = None) -> ConnexionResponse:
+    body = json.dumps(error_body(status, message, error_code, additional))
+    return ConnexionResponse(status_code=status, body=body, mimetype="application/json",
+                             content_type="application/json", headers=headers or {})
+
+
+def _problem_message(exc: ProblemException) -> str:
+    detail = str(exc.detail or exc.title or "Request failed").strip().splitlines()[0]
+    if exc.status == 401:
+        return f"Unauthorized: {detail}"
+    return str(detail)
+
+
+def handle_service_error(_request: ConnexionRequest, exc: ServiceError) -> ConnexionResponse:
+    return error_response(exc.status, exc.message, exc.error_code, exc.additional, exc.headers)
+
+
+def handle_problem(_request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
+    status = exc.status if 400 <= exc.status < 600 else 500
+    if status >= 500:
+        log.error("server problem: %r", exc)
+        return error_response(500, "Internal error in b2b-mock")
+    return error_response(status, _problem_message(exc), headers=dict(exc.headers or {}))
+
+
+def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
+    if exc.status_code == 404:
+        message = f"No such resource: {request.url.path}"
+    elif exc.status_code == 405:
+        message = f"Method {request.method} is not allowed on {request.url.path}"
+    else:
+        message = str(exc.detail)
+    headers = dict(exc.headers or {})
+    return error_response(exc.status_code, message, headers=headers)
+
+
+def handle_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    log.error("unexpected error", exc_info=exc)
+    return error_response(500, "Internal error in b2b-mock")

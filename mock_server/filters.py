@@ -1,0 +1,306 @@
+"""The service's filter language, parsed into a predicate over stored documents.
+
+Grammar (keywords are case-insensitive)::
+
+    expr       := and_expr ("or" and_expr)*
+    and_expr   := term ("and" term)*
+    term       := "(" expr ")" | comparison
+    comparison := field op value
+    op         := eq | ne | gt | lt | ge | le | sw | cont | in
+    value      := 'quoted' | "quoted" | bare-word | "[" value ("," value)* "]"
+
+``and`` binds tighter than ``or``. Values are read by the field's type in the spec: booleans take
+``true``/``false``, numbers must be numeric, dates are ISO 8601, and ``null`` matches a missing
+value. ``eq``/``ne``/``in`` compare strings exactly; ``sw`` and ``cont`` ignore case.
+Every mistake raises :class:`FilterError` with a message naming what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+OPERATORS = ("eq", "ne", "gt", "lt", "ge", "le", "sw", "cont", "in")
+_NULL = object()
+MAX_DEPTH = 32
+
+
+class FilterError(ValueError):
+    """A filter that cannot be parsed or names something unknown."""
+
+
+@dataclass
+class Token:
+    kind: str  # "word", "string", "(", ")", "[", "]", ","
+    text: str
+    pos: int
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()[],":
+            tokens.append(Token(ch, ch, i))
+            i += 1
+        elif ch in "'\"":
+            start, i, chars = i, i + 1, []
+            while True:
+                if i >= n:
+                    raise FilterError(f"unterminated string starting at position {start}")
+                c = text[i]
+                if c == "\\" and i + 1 < n:
+                    chars.append(text[i + 1])
+                    i += 2
+                elif c == ch:
+                    if i + 1 < n and text[i + 1] == ch:  # doubled quote: a literal quote
+                        chars.append(ch)
+                        i += 2
+                    else:
+                        i += 1
+                        break
+                else:
+                    chars.append(c)
+                    i += 1
+            tokens.append(Token("string", "".join(chars), start))
+        else:
+            start = i
+            while i < n and not text[i].isspace() and text[i] not in "()[],'\"":
+                i += 1
+            tokens.append(Token("word", text[start:i], start))
+    return tokens
+
+
+def parse_datetime(value: str) -> datetime:
+    """An ISO 8601 date or date-time; naive values are taken as UTC."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def _lookup(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = doc
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+class _Parser:
+    def __init__(self, text: str, fields: dict[str, str]) -> None:
+        self.text = text
+        self.fields = fields
+        self.lower_fields = {name.lower(): name for name in fields}
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.depth = 0
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.peek()
+        if token is None:
+            raise FilterError("unexpected end of filter")
+        self.pos += 1
+        return token
+
+    def keyword(self, word: str) -> bool:
+        token = self.peek()
+        if token is not None and token.kind == "word" and token.text.lower() == word:
+            self.pos += 1
+            return True
+        return False
+
+    def parse(self) -> Predicate:
+        if not self.tokens:
+            raise FilterError("the filter is empty")
+        predicate = self.expr()
+        extra = self.peek()
+        if extra is not None:
+            raise FilterError(f"unexpected '{extra.text}' at position {extra.pos}")
+        return predicate
+
+    def expr(self) -> Predicate:
+        parts = [self.and_expr()]
+        while self.keyword("or"):
+            parts.append(self.and_expr())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda doc: any(p(doc) for p in parts)
+
+    def and_expr(self) -> Predicate:
+        parts = [self.term()]
+        while self.keyword("and"):
+            parts.append(self.term())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda doc: all(p(doc) for p in parts)
+
+    def term(self) -> Predicate:
+        token = self.take()
+        if token.kind == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise FilterError(f"parentheses nested deeper than {MAX_DEPTH} levels")
+            inner = self.expr()
+            self.depth -= 1
+            closing = self.peek()
+            if closing is None or closing.kind != ")":
+                raise FilterError(f"missing ')' for the '(' at position {token.pos}")
+            self.pos += 1
+            return inner
+        if token.kind != "word":
+            raise FilterError(f"expected a field name at position {token.pos}, got '{token.text}'")
+        return self.comparison(token)
+
+    def comparison(self, field_token: Token) -> Predicate:
+        name = self.lower_fields.get(field_token.text.lower())
+        if name is None:
+            known = ", ".join(sorted(self.fields))
+            raise FilterError(f"unknown field '{field_token.text}' (known fields: {known})")
+        op_token = self.peek()
+        if op_token is None or op_token.kind != "word" or op_token.text.lower() not in OPERATORS:
+            got = "the end of the filter" if op_token is None else f"'{op_token.text}'"
+            raise FilterError(f"expected an operator ({', '.join(OPERATORS)}) after "
+                              f"'{field_token.text}', got {got}")
+        self.pos += 1
+        op = op_token.text.lower()
+        kind = self.fields[name]
+        if op == "in":
+            values = [self.convert(t, name, kind) for t in self.value_list()]
+        else:
+            values = [self.convert(self.scalar_token(name), name, kind)]
+        if op in ("sw", "cont") and kind != "string":
+            raise FilterError(f"operator '{op}' needs a text field; '{name}' is {kind}")
+        if op in ("gt", "lt", "ge", "le", "sw", "cont") and values[0] is _NULL:
+            raise FilterError(f"operator '{op}' cannot compare with null")
+        return _compile(tuple(name.split(".")), op, kind, values)
+
+    def scalar_token(self, name: str) -> Token:
+        token = self.peek()
+        if token is None or token.kind not in ("word", "string"):
+            got = "the end of the filter" if token is None else f"'{token.text}'"
+            raise FilterError(f"expected a value for '{name}', got {got}")
+        self.pos += 1
+        return token
+
+    def value_list(self) -> list[Token]:
+        opening = self.take()
+        if opening.kind != "[":
+            raise FilterError(f"operator 'in' needs a list in brackets at position {opening.pos}")
+        items: list[Token] = []
+        while True:
+            token = self.take()
+            if token.kind == "]" and not items:
+                break
+            if token.kind not in ("word", "string"):
+                raise FilterError(f"expected a list value at position {token.pos}")
+            items.append(token)
+            sep = self.take()
+            if sep.kind == "]":
+                break
+            if sep.kind != ",":
+                raise FilterError(f"expected ',' or ']' at position {sep.pos}")
+        return items
+
+    def convert(self, token: Token, name: str, kind: str) -> Any:
+        text = token.text
+        if token.kind == "word" and text.lower() == "null":
+            return _NULL
+        try:
+            if kind == "boolean":
+                if text.lower() in ("true", "false"):
+                    return text.lower() == "true"
+                raise ValueError
+            if kind == "integer":
+                return int(text)
+            if kind == "number":
+                return float(text)
+            if kind == "date-time":
+                return parse_datetime(text)
+        except ValueError:
+            expected = {"boolean": "true or false", "integer": "a whole number",
+                        "number": "a number", "date-time": "an ISO 8601 date"}[kind]
+            raise FilterError(f"'{name}' takes {expected}, got '{text}'") from None
+        return text
+
+
+def _compile(path: tuple[str, ...], op: str, kind: str, values: list[Any]) -> Predicate:
+    def read(doc: dict[str, Any]) -> Any:
+        value = _lookup(doc, path)
+        if value is not None and kind == "date-time":
+            try:
+                return parse_datetime(value)
+            except (TypeError, ValueError):
+                return None
+        return value
+
+    value = values[0] if values else None
+    if op in ("eq", "ne"):
+        target = None if value is _NULL else value
+        if op == "eq":
+            return lambda doc: read(doc) == target
+        return lambda doc: read(doc) != target
+    if op == "in":
+        targets = [None if v is _NULL else v for v in values]
+        return lambda doc: read(doc) in targets
+    if op in ("sw", "cont"):
+        needle = value.lower()
+        if op == "sw":
+            return lambda doc: isinstance(v := read(doc), str) and v.lower().startswith(needle)
+        return lambda doc: isinstance(v := read(doc), str) and needle in v.lower()
+    compare = {"gt": lambda a: a > value, "lt": lambda a: a < value,
+               "ge": lambda a: a >= value, "le": lambda a: a <= value}[op]
+
+    def ordered(doc: dict[str, Any]) -> bool:
+        current = read(doc)
+        if current is None:
+            return False
+        try:
+            return bool(compare(current))
+        except TypeError:
+            return False
+    return ordered
+
+
+def parse_filter(text: str, fields: dict[str, str]) -> Predicate:
+    """Compile ``text`` into a predicate over documents whose fields and types are ``fields``."""
+    return _Parser(text, fields).parse()
+
+
+_SORT_RE = re.compile(r"^\s*(\S+)(?:\s+(\S+))?\s*$")
+
+
+def parse_sort(text: str, fields: dict[str, str]) -> list[tuple[str, bool]]:
+    """``"a asc, b desc"`` into ``[("a", False), ("b", True)]`` (field, descending)."""
+    lower_fields = {name.lower(): name for name in fields}
+    keys: list[tuple[str, bool]] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        match = _SORT_RE.match(part)
+        if match is None:
+            raise FilterError(f"cannot read sort clause '{part.strip()}'; use 'field asc|desc'")
+        field, direction = match.group(1), (match.group(2) or "asc").lower()
+        name = lower_fields.get(field.lower())
+        if name is None:
+            raise FilterError(f"cannot sort by unknown field '{field}' "
+                              f"(known fields: {', '.join(sorted(fields))})")
+        if direction not in ("asc", "desc"):
+            raise FilterError(f"sort direction must be asc or desc, got '{direction}'")
+        keys.append((name, direction == "desc"))
+    return keys

@@ -1,0 +1,66 @@
+"""The request journal: the last N calls the mock answered, for tests to inspect."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_BODY = 64 * 1024
+
+
+def decode_body(raw: bytes) -> Any:
+    """A body as JSON when it is JSON, as text otherwise; cut at 64 KiB."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        text = raw[:MAX_BODY].decode("utf-8", errors="replace")
+        return text + ("…" if len(raw) > MAX_BODY else "")
+
+
+@dataclass
+class Journal:
+    """A bounded, thread-safe list of request/response records, oldest first."""
+
+    size: int = 1000
+    _entries: deque = field(init=False)
+    _seq: Any = field(init=False, default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._entries = deque(maxlen=self.size)
+
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            entry["seq"] = next(self._seq)
+            self._entries.append(entry)
+
+    def clear(self) -> int:
+        with self._lock:
+            count = len(self._entries)
+            self._entries.clear()
+            return count
+
+    def query(self, method: str | None = None, path: str | None = None,
+              operation: str | None = None, tenant: int | None = None,
+              account: int | None = None, status: int | None = None, since: int | None = None,
+              limit: int | None = None, newest_first: bool = False) -> list[dict[str, Any]]:
+        """Entries matching every given criterion (``path`` matches as a substring)."""
+        with self._lock:
+            entries = list(self._entries)
+        found = [e for e in entries
+                 if (method is None or e["method"] == method.upper())
+                 and (path is None or path in e["path"])
+                 and (operation is None or e.get("operation") == operation)
+                 and (tenant is None or e.get("tenant") == tenant)
+                 and (account is None or e.get("accountId") == account)
+                 and (status is None or e["status"] == status)
+                 and (since is None or e["seq"] > since)]
+        if newest_first:
+            found.reverse()
+        return found[:limit] if limit else found

@@ -1,0 +1,43 @@
+"""Which operation of the spec a method and path name, before Connexion has routed them.
+
+The front door (journal, fault injection) sits outside Connexion, so it matches paths itself,
+from the same spec documents.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from . import spec
+
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@cache
+def _table() -> list[tuple[str, re.Pattern[str], str]]:
+    rows: list[tuple[str, re.Pattern[str], str]] = []
+    for name in ("b2baccounts.yaml", "authtickets.yaml"):
+        document = spec.load(name)
+        base = document["servers"][0]["url"].rstrip("/")
+        for path, item in document["paths"].items():
+            pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(base + path))
+            compiled = re.compile(f"^{pattern}/?$")
+            for method in METHODS:
+                if method in item:
+                    rows.append((method.upper(), compiled, item[method]["operationId"]))
+    return rows
+
+
+def operation_for(method: str, path: str) -> str | None:
+    """The ``operationId`` served at ``method path``, or None."""
+    for row_method, pattern, operation_id in _table():
+        if row_method == method.upper() and pattern.match(path):
+            return operation_id
+    return None
+
+
+def account_of(path: str) -> int | None:
+    """The account id in a B2B path, for filtering the journal by account."""
+    match = re.match(r"^/api/commerce/customer/b2baccounts/(\d+)", path)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,45 @@
+"""Loading accounts, users, roles and attributes from a seed file, through the domain rules.
+
+A seed file is JSON: ``{"tenant": 1, "accounts": [{...account..., "users": [{...b2BUser...,
+"roles": [{"roleId": 1}]}]}]}``; ``tenant`` (and ``site``) are optional. A seed may also be a
+list of such objects, one per tenant.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import accounts, users
+from .storage import Store
+from .tenancy import Scope
+
+SEED_ACTOR = "seed"
+
+
+def load_seed(store: Store, path: str | Path, default_tenant: int) -> dict[str, int]:
+    """Add everything in the seed file; returns how many accounts and users were added."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return load_seed_data(store, data, default_tenant)
+
+
+def load_seed_data(store: Store, data: Any, default_tenant: int) -> dict[str, int]:
+    counts = {"accounts": 0, "users": 0}
+    for part in data if isinstance(data, list) else [data]:
+        scope = Scope(int(part.get("tenant", default_tenant)),
+                      int(part["site"]) if part.get("site") else None)
+        for account in part.get("accounts", []):
+            fields = {k: v for k, v in account.items() if k != "users"}
+            created = accounts.add_account(store, scope, fields, SEED_ACTOR)
+            counts["accounts"] += 1
+            for user in account.get("users", []):
+                body = {"b2BUser": user, "isImport": True}
+                users.add_user(store, scope, created["id"], body, SEED_ACTOR)
+                counts["users"] += 1
+    return counts
+
+
+def is_empty(store: Store) -> bool:
+    return not any(name.endswith("/accounts") for name in store.tables())

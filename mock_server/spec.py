@@ -1,0 +1,63 @@
+"""Loading the OpenAPI documents, and the facts the domain reads from them.
+
+The spec is the single source of truth: the fields a filter or a sort may name, and their types,
+come from the response schemas rather than from a second list kept by hand.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+
+
+def spec_path(name: str) -> Path:
+    return SPEC_DIR / name
+
+
+@cache
+def load(name: str = "b2baccounts.yaml") -> dict[str, Any]:
+    with open(spec_path(name), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _schema(name: str) -> dict[str, Any]:
+    return load()["components"]["schemas"][name]
+
+
+def _scalar_type(prop: dict[str, Any]) -> str | None:
+    if "$ref" in prop:
+        return _scalar_type(_schema(prop["$ref"].rsplit("/", 1)[-1]))
+    kind = prop.get("type")
+    if kind == "string" and prop.get("format") == "date-time":
+        return "date-time"
+    if kind in ("string", "integer", "number", "boolean"):
+        return kind
+    return None
+
+
+@cache
+def field_types(schema_name: str) -> dict[str, str]:
+    """Filterable/sortable fields of a response schema: scalar properties and audit dates."""
+    types: dict[str, str] = {}
+    for name, prop in _schema(schema_name).get("properties", {}).items():
+        scalar = _scalar_type(prop)
+        if scalar:
+            types[name] = scalar
+        elif prop.get("$ref", "").endswith("/AuditInfo"):
+            for audit_name, audit_prop in _schema("AuditInfo")["properties"].items():
+                audit_type = _scalar_type(audit_prop)
+                if audit_type:
+                    types[f"{name}.{audit_name}"] = audit_type
+    return types
+
+
+@cache
+def writable_fields(schema_name: str) -> dict[str, str]:
+    """Scalar fields a client may set, from an input schema."""
+    return {name: kind for name, prop in _schema(schema_name).get("properties", {}).items()
+            if (kind := _scalar_type(prop))}

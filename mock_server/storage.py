@@ -1,0 +1,266 @@
+"""TinyDB storage that answers reads from memory and makes every committed write durable.
+
+TinyDB's own JSONStorage re-reads and re-parses the whole file on every access and rewrites it
+in place on every write, so it is slow with many documents and can leave a torn file behind.
+Here TinyDB runs on an in-memory storage and the file side is split in two:
+
+* the snapshot, ``<path>``: a plain TinyDB JSON file (``{table: {doc_id: doc}}``), only ever
+  replaced whole (temp file, fsync, rename, fsync of the folder);
+* the journal, ``<path>.journal``: one JSON line per committed transaction, holding the documents
+  it wrote in full. A transaction is answered only after its line is fsynced. Replaying the journal
+  over the snapshot gives the state back; a torn last line (a crash in the middle of a write that
+  was never answered) is dropped.
+
+The journal is folded into a fresh snapshot at start-up and whenever it grows past a threshold.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage
+from tinydb.table import Document
+
+Doc = dict[str, Any]
+Op = tuple[str, str, int | None, Doc | None]  # (kind, table, doc_id, doc)
+
+JOURNAL_COMPACT_BYTES = 32 * 1024 * 1024
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class StoreLocked(RuntimeError):
+    """Another process (a running server) has the database file open."""
+
+
+class Transaction:
+    """Writes collected under the store's lock; applied all together when the block ends."""
+
+    def __init__(self, store: "Store") -> None:
+        self._store = store
+        self.ops: list[Op] = []
+
+    def put(self, table: str, doc_id: int, doc: Doc) -> None:
+        """Store ``doc`` whole under ``doc_id``, replacing what was there."""
+        self.ops.append(("put", table, doc_id, doc))
+
+    def delete(self, table: str, doc_id: int) -> None:
+        self.ops.append(("del", table, doc_id, None))
+
+    def drop(self, table: str) -> None:
+        self.ops.append(("drop", table, None, None))
+
+    def next_id(self, table: str, start: int = 1) -> int:
+        """A new document id for ``table``, never handed out before in this process."""
+        return self._store._next_id(table, start)
+
+
+class Store:
+    """The mock's database: TinyDB in memory, a snapshot file and a journal on disk.
+
+    All access goes through one re-entrant lock: TinyDB is not thread-safe, and the domain's
+    read-check-write sequences (unique e-mails, say) must be atomic.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None,
+                 compact_bytes: int = JOURNAL_COMPACT_BYTES) -> None:
+        self.path = Path(path) if path is not None else None
+        self.compact_bytes = compact_bytes
+        self.lock = threading.RLock()
+        self.db = TinyDB(storage=MemoryStorage)
+        self._next_ids: dict[str, int] = {}
+        self._journal: Any = None
+        self._lock_file: Any = None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._take_file_lock()
+            self._load()
+
+    def _take_file_lock(self) -> None:
+        """One process at a time owns the files; a second one would fork the history."""
+        self._lock_file = open(self.path.with_name(self.path.name + ".lock"), "a+")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            self._lock_file = None
+            raise StoreLocked(f"{self.path} is in use by another b2b-mock process") from None
+
+    # ------------------------------------------------------------------ files
+    @property
+    def journal_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(self.path.name + ".journal")
+
+    def _load(self) -> None:
+        data: dict[str, dict[str, Doc]] = {}
+        if self.path.exists() and self.path.stat().st_size > 0:
+            with open(self.path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        self.db.storage.write(data)
+        if self.journal_path.exists():
+            for ops in self._read_journal():
+                self._apply(ops)
+        self.compact()
+
+    def _read_journal(self) -> Iterator[list[Op]]:
+        with open(self.journal_path, "rb") as fh:
+            for raw in fh:
+                if not raw.endswith(b"\n"):
+                    break  # torn tail: never acknowledged
+                try:
+                    record = json.loads(raw)
+                except ValueError:
+                    break
+                yield [tuple(op) for op in record]  # type: ignore[misc]
+
+    def compact(self) -> None:
+        """Write the whole state as a fresh snapshot and empty the journal."""
+        if self.path is None:
+            return
+        with self.lock:
+            data = self.db.storage.read() or {}
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp",
+                                       dir=self.path.parent)
+            try:
+                os.fchmod(fd, 0o644)
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            _fsync_dir(self.path.parent)
+            if self._journal is not None:
+                self._journal.close()
+            self._journal = open(self.journal_path, "wb")
+            os.fsync(self._journal.fileno())
+            _fsync_dir(self.path.parent)
+
+    def _write_journal(self, ops: list[Op]) -> None:
+        line = json.dumps(ops, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        self._journal.write(line)
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+
+    def close(self) -> None:
+        with self.lock:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+            if self._lock_file is not None:
+                self._lock_file.close()
+                self._lock_file = None
+
+    # ------------------------------------------------------------------ writes
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Hold the lock; on a clean exit, journal (fsync) then apply the collected writes."""
+        with self.lock:
+            tx = Transaction(self)
+            yield tx
+            if not tx.ops:
+                return
+            if self._journal is not None:
+                self._write_journal(tx.ops)
+            self._apply(tx.ops)
+            if self._journal is not None and self._journal.tell() > self.compact_bytes:
+                self.compact()
+
+    def _apply(self, ops: list[Op]) -> None:
+        for kind, name, doc_id, doc in ops:
+            if kind == "drop":
+                self.db.drop_table(name)
+                self._next_ids.pop(name, None)
+                continue
+            table = self.db.table(name)
+            if kind == "put":
+                if name in self._next_ids and doc_id >= self._next_ids[name]:
+                    self._next_ids[name] = doc_id + 1
+                if table.contains(doc_id=doc_id):
+                    table.update(_replace_with(doc), doc_ids=[doc_id])
+                else:
+                    table.insert(Document(doc, doc_id=doc_id))
+            elif kind == "del" and table.contains(doc_id=doc_id):
+                table.remove(doc_ids=[doc_id])
+
+    def _next_id(self, table: str, start: int) -> int:
+        with self.lock:
+            current = self._next_ids.get(table)
+            if current is None:
+                ids = [int(k) for k in (self.db.storage.read() or {}).get(table, {})]
+                current = max(ids, default=start - 1) + 1
+            current = max(current, start)
+            self._next_ids[table] = current + 1
+            return current
+
+    # ------------------------------------------------------------------ reads
+    def get(self, table: str, doc_id: int) -> Doc | None:
+        """The document, or None. Callers must not mutate it: copy first."""
+        with self.lock:
+            raw = (self.db.storage.read() or {}).get(table)
+            if not raw:
+                return None
+            return raw.get(str(doc_id))
+
+    def all(self, table: str) -> list[tuple[int, Doc]]:
+        """Every (doc_id, document) of the table, in insertion order."""
+        with self.lock:
+            raw = (self.db.storage.read() or {}).get(table) or {}
+            return [(int(k), v) for k, v in raw.items()]
+
+    def search(self, table: str, cond: Callable[[Doc], bool]) -> list[Doc]:
+        with self.lock:
+            if table not in self.tables():
+                return []
+            return self.db.table(table, cache_size=0).search(cond)
+
+    def tables(self) -> set[str]:
+        with self.lock:
+            return set((self.db.storage.read() or {}).keys())
+
+    def drop_tables(self, which: Callable[[str], bool]) -> int:
+        """Drop every table whose name ``which`` accepts, durably; returns how many."""
+        with self.transaction() as tx:
+            names = [name for name in self.tables() if which(name)]
+            for name in names:
+                tx.drop(name)
+        return len(names)
+
+    def replace(self, data: dict[str, dict[str, Doc]]) -> None:
+        """Make ``data`` (TinyDB's file layout) the whole state, durably and at once."""
+        with self.transaction() as tx:
+            for name in self.tables():
+                tx.drop(name)
+            for name, docs in data.items():
+                for doc_id, doc in docs.items():
+                    tx.put(name, int(doc_id), doc)
+
+    def dump(self) -> dict[str, dict[str, Doc]]:
+        """A deep copy of every table, in TinyDB's file layout."""
+        with self.lock:
+            return json.loads(json.dumps(self.db.storage.read() or {}))
+
+
+def _replace_with(doc: Doc) -> Callable[[Doc], None]:
+    def replace(stored: Doc) -> None:
+        stored.clear()
+        stored.update(doc)
+    return replace

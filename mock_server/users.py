@@ -1,0 +1,220 @@
+"""The users (logins) of a B2B account and their roles.
+
+Rules kept here: the service assigns ``userId`` (32 lower-case hex characters); an e-mail address
+is unique among the account's users that are not removed (compared without case); the user name
+defaults to the e-mail; removal is soft (``isRemoved: true``, ``isActive: false``) and only adding
+the user again brings it back, under the same ``userId``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import uuid
+from typing import Any
+
+from . import accounts, audit, roles, spec
+from .errors import already_exists, bad_request, conflict, not_found
+from .listing import ListQuery, page, predicate_for
+from .storage import Store, Transaction
+from .tenancy import Scope
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+TEXT_FIELDS = ("firstName", "lastName", "emailAddress", "userName")
+DEFAULTS: dict[str, Any] = {
+    "userName": None, "emailAddress": None, "firstName": None, "lastName": None,
+    "localeCode": None, "acceptsMarketing": False, "hasExternalPassword": False,
+    "isActive": True, "isLocked": False, "isRemoved": False,
+}
+
+
+def user_fields() -> dict[str, str]:
+    return spec.field_types("B2BUser")
+
+
+def _doc_id(user_id: str) -> int:
+    return int(user_id, 16)
+
+
+def _check_email(email: Any) -> str:
+    if not isinstance(email, str) or not EMAIL_RE.match(email.strip()):
+        raise bad_request(f"emailAddress '{email}' is not a valid e-mail address",
+                          field="emailAddress")
+    return email.strip()
+
+
+def _profile(body: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: v for k, v in body.items() if k in spec.writable_fields("B2BUserInput")}
+    if "emailAddress" in fields:
+        fields["emailAddress"] = _check_email(fields["emailAddress"])
+    if "userName" in fields and fields["userName"] is not None:
+        if not str(fields["userName"]).strip():
+            raise bad_request("userName must not be blank", field="userName")
+    return fields
+
+
+def _clash(store: Store, scope: Scope, account_id: int, user: dict[str, Any],
+           own_id: str | None) -> None:
+    """409 when another user of the account that is not removed has this e-mail or name."""
+    email = (user.get("emailAddress") or "").casefold()
+    name = (user.get("userName") or "").casefold()
+    for _, other in store.all(scope.users(account_id)):
+        if other["userId"] == own_id or other.get("isRemoved"):
+            continue
+        if email and (other.get("emailAddress") or "").casefold() == email:
+            raise already_exists(f"A user with emailAddress '{user['emailAddress']}' already "
+                                 f"exists on B2B account {account_id}",
+                                 emailAddress=user["emailAddress"], userId=other["userId"])
+        if name and (other.get("userName") or "").casefold() == name:
+            raise already_exists(f"A user with userName '{user['userName']}' already exists "
+                                 f"on B2B account {account_id}",
+                                 userName=user["userName"], userId=other["userId"])
+
+
+def _stored(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
+    accounts.stored(store, scope, account_id)
+    doc = store.get(scope.users(account_id), _doc_id(user_id))
+    if doc is None:
+        raise not_found(f"User {user_id} not found on B2B account {account_id}",
+                        userId=user_id, accountId=account_id)
+    return doc
+
+
+def _role_ids(requested: list[dict[str, Any]]) -> list[int]:
+    ids: list[int] = []
+    for role in requested:
+        if not roles.is_known(role["roleId"]):
+            raise bad_request(f"Unknown roleId {role['roleId']}; the roles are "
+                              + ", ".join(f"{i} {n}" for i, n in roles.ROLE_NAMES.items()),
+                              roleId=role["roleId"])
+        ids.append(role["roleId"])
+    return ids
+
+
+def _save(tx: Transaction, scope: Scope, account_id: int, user: dict[str, Any]) -> None:
+    tx.put(scope.users(account_id), _doc_id(user["userId"]), user)
+
+
+def add_user(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
+             actor: str) -> tuple[dict[str, Any], bool]:
+    """Add (or restore) a user; returns the user and whether it is new."""
+    wanted = body["b2BUser"]
+    fields = _profile(wanted)
+    fields.pop("isRemoved", None)
+    if "emailAddress" not in fields:
+        raise bad_request("b2BUser.emailAddress is required", field="emailAddress")
+    if not fields.get("userName"):
+        fields["userName"] = fields["emailAddress"]
+    role_ids = _role_ids(wanted.get("roles") or [])
+    with store.transaction() as tx:
+        accounts.stored(store, scope, account_id)
+        _clash(store, scope, account_id, fields, None)
+        email = fields["emailAddress"].casefold()
+        removed = [u for _, u in store.all(scope.users(account_id))
+                   if u.get("isRemoved") and (u.get("emailAddress") or "").casefold() == email]
+        if removed:
+            user = copy.deepcopy(dict(removed[0]))
+            user.update(DEFAULTS)
+            user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
+        else:
+            user = {"userId": uuid.uuid4().hex, **DEFAULTS, "auditInfo": audit.created(actor)}
+        user.update(fields)
+        user["isRemoved"] = False
+        user["hasExternalPassword"] = bool(body.get("externalPassword")) or \
+            bool(fields.get("hasExternalPassword"))
+        user["roles"] = []
+        for role_id in role_ids:
+            user["roles"] = roles.with_role(user["roles"], role_id, user["userId"])
+        _save(tx, scope, account_id, user)
+    return copy.deepcopy(user), not removed
+
+
+def update_user(store: Store, scope: Scope, account_id: int, user_id: str,
+                body: dict[str, Any], actor: str) -> dict[str, Any]:
+    fields = _profile(body)
+    with store.transaction() as tx:
+        user = copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+        if "isRemoved" in fields and fields.pop("isRemoved") != user["isRemoved"]:
+            raise conflict("isRemoved cannot be changed by UpdateUser: use RemoveUser to "
+                           "remove a user and AddUser to bring it back", userId=user_id)
+        if user["isRemoved"] and fields.get("isActive"):
+            raise conflict(f"User {user_id} is removed; add it again with AddUser to make it "
+                           "active", userId=user_id)
+        if ("emailAddress" in fields and "userName" not in fields
+                and user.get("userName") == user.get("emailAddress")):
+            fields["userName"] = fields["emailAddress"]
+        if fields.get("userName", "") is None:
+            fields["userName"] = fields.get("emailAddress", user["emailAddress"])
+        user.update(fields)
+        if not user["isRemoved"]:
+            _clash(store, scope, account_id, user, user_id)
+        user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
+        _save(tx, scope, account_id, user)
+    return copy.deepcopy(user)
+
+
+def remove_user(store: Store, scope: Scope, account_id: int, user_id: str, actor: str) -> None:
+    with store.transaction() as tx:
+        user = copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+        if user["isRemoved"] and not user["isActive"]:
+            return
+        user["isRemoved"] = True
+        user["isActive"] = False
+        user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
+        _save(tx, scope, account_id, user)
+
+
+def list_users(store: Store, scope: Scope, account_id: int, query: ListQuery) -> dict[str, Any]:
+    fields = user_fields()
+    predicate = predicate_for(query, fields)
+    with store.lock:
+        accounts.stored(store, scope, account_id)
+        docs = [doc for _, doc in store.all(scope.users(account_id))]
+        if predicate is not None:
+            docs = [doc for doc in docs if predicate(doc)]
+        envelope = page(docs, query, fields, TEXT_FIELDS)
+        envelope["items"] = copy.deepcopy([dict(d) for d in envelope["items"]])
+    return envelope
+
+
+def get_roles(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
+    with store.lock:
+        found = copy.deepcopy(_stored(store, scope, account_id, user_id)["roles"])
+    return {"startIndex": 0, "pageSize": len(found), "pageCount": 1 if found else 0,
+            "totalCount": len(found), "items": found}
+
+
+def _known_role(role_id: int) -> None:
+    if not roles.is_known(role_id):
+        raise not_found(f"Role {role_id} not found; the roles are "
+                        + ", ".join(f"{i} {n}" for i, n in roles.ROLE_NAMES.items()),
+                        roleId=role_id)
+
+
+def add_role(store: Store, scope: Scope, account_id: int, user_id: str, role_id: int,
+             actor: str) -> None:
+    _known_role(role_id)
+    with store.transaction() as tx:
+        user = copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+        if user["isRemoved"]:
+            raise conflict(f"User {user_id} is removed; add it again before giving it roles",
+                           userId=user_id)
+        changed = roles.with_role(user["roles"], role_id, user_id)
+        if changed is user["roles"]:
+            return
+        user["roles"] = changed
+        user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
+        _save(tx, scope, account_id, user)
+
+
+def remove_role(store: Store, scope: Scope, account_id: int, user_id: str, role_id: int,
+                actor: str) -> None:
+    _known_role(role_id)
+    with store.transaction() as tx:
+        user = copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+        changed = roles.without_role(user["roles"], role_id)
+        if len(changed) == len(user["roles"]):
+            return
+        user["roles"] = changed
+        user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
+        _save(tx, scope, account_id, user)

@@ -1,0 +1,99 @@
+"""Shared fixtures: an in-memory mock behind Starlette's test client, authenticated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mock_server.app import create_app
+from mock_server.config import Settings
+
+BASE = "/api/commerce/customer/b2baccounts"
+TICKETS = "/api/platform/applications/authtickets/oauth"
+CREDENTIALS = {"client_id": "b2b-mock-client", "client_secret": "b2b-mock-secret",
+               "grant_type": "client_credentials"}
+
+
+class Api:
+    """A test client that sends a bearer token and a tenant, with small helpers."""
+
+    def __init__(self, client: Any, tenant: int | None = None) -> None:
+        self.client = client
+        self.tenant = tenant
+        ticket = client.post(TICKETS, json=CREDENTIALS)
+        assert ticket.status_code == 200, ticket.text
+        self.token = ticket.json()["access_token"]
+
+    def headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if self.tenant is not None:
+            headers["x-vol-tenant"] = str(self.tenant)
+        headers.update(extra or {})
+        return headers
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = self.headers(kwargs.pop("headers", None))
+        return self.client.request(method, BASE + path, headers=headers, **kwargs)
+
+    def get(self, path: str = "", **kw: Any) -> Any:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str = "", **kw: Any) -> Any:
+        return self.request("POST", path, **kw)
+
+    def put(self, path: str = "", **kw: Any) -> Any:
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path: str = "", **kw: Any) -> Any:
+        return self.request("DELETE", path, **kw)
+
+    def add_account(self, **fields: Any) -> dict[str, Any]:
+        body = {"companyOrOrganization": "Facebook", "externalId": "C000000288", **fields}
+        response = self.post(json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def add_user(self, account_id: int, email: str = "markz@test.com", roles: tuple = (),
+                 **fields: Any) -> dict[str, Any]:
+        user = {"emailAddress": email, "firstName": "Mark", "lastName": "Z", **fields}
+        if roles:
+            user["roles"] = [{"roleId": r} for r in roles]
+        response = self.post(f"/{account_id}/user", json={"b2BUser": user, "isImport": False})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+def assert_error(response: Any, status: int, code: str, *words: str) -> dict[str, Any]:
+    """The response is the service's error format with this status, code and message words."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["errorCode"] == code, body
+    assert body["applicationName"] == "Customer"
+    assert isinstance(body["items"], list) and isinstance(body["additionalData"], list)
+    for word in words:
+        assert word.lower() in body["message"].lower(), body["message"]
+    return body
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Any:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    with app.test_client() as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def api(client: Any) -> Api:
+    return Api(client)

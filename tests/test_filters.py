@@ -1,0 +1,112 @@
+"""The filter language on its own: operators, precedence, quoting, types and mistakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock_server.filters import FilterError, parse_filter, parse_sort, tokenize
+
+FIELDS = {"name": "string", "email": "string", "age": "integer", "score": "number",
+          "active": "boolean", "since": "date-time", "auditInfo.createDate": "date-time"}
+
+DOCS = [
+    {"name": "Mark Z", "email": "markz@test.com", "age": 40, "score": 1.5, "active": True,
+     "since": "2023-11-21T22:39:00Z", "auditInfo": {"createDate": "2023-11-21T22:39:00.000Z"}},
+    {"name": "Olivia O'Brien", "email": "olivia@contoso.com", "age": 31, "score": 7.25,
+     "active": False, "since": "2024-02-01T00:00:00Z",
+     "auditInfo": {"createDate": "2024-02-01T10:00:00.000Z"}},
+    {"name": "Raj", "email": None, "age": 25, "active": True, "since": None, "auditInfo": {}},
+]
+
+
+def names(text: str) -> list[str]:
+    predicate = parse_filter(text, FIELDS)
+    return [d["name"] for d in DOCS if predicate(d)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("name eq 'Mark Z'", ["Mark Z"]),
+    ("name eq 'mark z'", []),
+    ("name ne 'Mark Z'", ["Olivia O'Brien", "Raj"]),
+    ("age gt 31", ["Mark Z"]),
+    ("age ge 31", ["Mark Z", "Olivia O'Brien"]),
+    ("age lt 31", ["Raj"]),
+    ("age le 31", ["Olivia O'Brien", "Raj"]),
+    ("name sw 'ma'", ["Mark Z"]),
+    ("email cont 'CONTOSO'", ["Olivia O'Brien"]),
+    ("age in [25, 40]", ["Mark Z", "Raj"]),
+    ("name in ['Raj', \"Mark Z\"]", ["Mark Z", "Raj"]),
+    ("score gt 2", ["Olivia O'Brien"]),
+])
+def test_each_operator(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_and_binds_tighter_than_or() -> None:
+    assert names("age eq 25 or age eq 40 and active eq false") == ["Raj"]
+    assert names("(age eq 25 or age eq 40) and active eq true") == ["Mark Z", "Raj"]
+
+
+def test_nested_parentheses_and_case_insensitive_keywords() -> None:
+    assert names("((name sw 'M') OR (name sw 'O')) AND age GT 35") == ["Mark Z"]
+
+
+def test_quotes_doubled_and_escaped_and_bare_words() -> None:
+    assert names("name eq 'Olivia O''Brien'") == ["Olivia O'Brien"]
+    assert names(r"name eq 'Olivia O\'Brien'") == ["Olivia O'Brien"]
+    assert names('name eq "Olivia O\'Brien"') == ["Olivia O'Brien"]
+    assert names("name eq Raj") == ["Raj"]
+    assert tokenize("x eq ''")[-1].text == ""
+
+
+def test_booleans_null_and_missing_values() -> None:
+    assert names("active eq true") == ["Mark Z", "Raj"]
+    assert names("active eq 'false'") == ["Olivia O'Brien"]
+    assert names("email eq null") == ["Raj"]
+    assert names("email ne null") == ["Mark Z", "Olivia O'Brien"]
+
+
+def test_dates_compare_as_instants_whatever_their_spelling() -> None:
+    assert names("since gt 2024-01-01") == ["Olivia O'Brien"]
+    assert names("since lt '2023-11-21T23:39:00+01:00'") == []
+    assert names("since le '2023-11-21T23:39:00+01:00'") == ["Mark Z"]
+    assert names("auditInfo.createDate ge 2024-02-01T10:00:00Z") == ["Olivia O'Brien"]
+
+
+def test_field_names_ignore_case() -> None:
+    assert names("EMAIL eq 'markz@test.com'") == ["Mark Z"]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", ["empty"]),
+    ("nmae eq 'x'", ["unknown field 'nmae'"]),
+    ("name eqq 'x'", ["expected an operator", "'eqq'"]),
+    ("name eq", ["expected a value for 'name'"]),
+    ("name eq 'x", ["unterminated string"]),
+    ("(name eq 'x'", ["missing ')'"]),
+    ("name eq 'x')", ["unexpected ')'"]),
+    ("name eq 'x' and", ["unexpected end"]),
+    ("name eq 'x' name eq 'y'", ["unexpected 'name'"]),
+    ("age eq forty", ["'age' takes a whole number", "'forty'"]),
+    ("active eq yes", ["true or false"]),
+    ("since gt yesterday", ["ISO 8601"]),
+    ("age in 25", ["list in brackets"]),
+    ("age in [25 40]", ["expected ',' or ']'"]),
+    ("age sw 2", ["needs a text field"]),
+    ("age gt null", ["cannot compare with null"]),
+    ("(" * 40 + "age eq 1" + ")" * 40, ["nested deeper"]),
+])
+def test_mistakes_are_named(text: str, words: list[str]) -> None:
+    with pytest.raises(FilterError) as caught:
+        parse_filter(text, FIELDS)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_sort_clauses() -> None:
+    assert parse_sort("name asc, age desc,email", FIELDS) == [
+        ("name", False), ("age", True), ("email", False)]
+    with pytest.raises(FilterError, match="unknown field 'nope'"):
+        parse_sort("nope asc", FIELDS)
+    with pytest.raises(FilterError, match="asc or desc"):
+        parse_sort("name sideways", FIELDS)

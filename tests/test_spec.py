@@ -1,0 +1,70 @@
+"""The OpenAPI documents are valid and describe every operation of the B2B accounts resource."""
+
+from __future__ import annotations
+
+import pytest
+from openapi_spec_validator import validate
+
+from mock_server import spec
+
+SEED_OPERATIONS = {
+    "AddAccount": ("post", ""),
+    "GetB2BAccounts": ("get", ""),
+    "GetB2BAccount": ("get", "/{accountId}"),
+    "UpdateAccount": ("put", "/{accountId}"),
+    "AddUser": ("post", "/{accountId}/user"),
+    "GetUsers": ("get", "/{accountId}/users"),
+    "UpdateUser": ("put", "/{accountId}/user/{userId}"),
+    "RemoveUser": ("put", "/{accountId}/user/{userId}/remove"),
+    "AddUserRoleAsync": ("post", "/{accountId}/user/{userId}/roles/{roleId}"),
+    "GetUserRolesAsync": ("get", "/{accountId}/user/{userId}/roles"),
+    "RemoveUserRoleAsync": ("delete", "/{accountId}/user/{userId}/roles/{roleId}"),
+    "AddB2BAccountAttribute": ("post", "/{accountId}/attributes"),
+    "GetB2BAccountAttributes": ("get", "/{accountId}/attributes"),
+    "GetB2BAccountAttribute": ("get", "/{accountId}/attributes/{attributeFQN}"),
+    "UpdateB2BAccountAttribute": ("put", "/{accountId}/attributes/{attributeFQN}"),
+    "DeleteB2BAccountAttribute": ("delete", "/{accountId}/attributes/{attributeFQN}"),
+}
+
+
+@pytest.mark.parametrize("name", ["b2baccounts.yaml", "authtickets.yaml", "mock_admin.yaml"])
+def test_spec_is_valid_openapi(name: str) -> None:
+    validate(spec.load(name))
+
+
+def test_every_seed_operation_is_at_its_real_path() -> None:
+    document = spec.load()
+    base = document["servers"][0]["url"]
+    found = {op["operationId"]: (method, base + path)
+             for path, item in document["paths"].items()
+             for method, op in item.items() if isinstance(op, dict) and "operationId" in op}
+    expected = {name: (method, "/api/commerce/customer/b2baccounts" + path)
+                for name, (method, path) in SEED_OPERATIONS.items()}
+    assert found == expected
+
+
+def test_account_and_user_schemas_carry_every_seed_property() -> None:
+    schemas = spec.load()["components"]["schemas"]
+    account = set(schemas["B2BAccount"]["properties"])
+    assert {"id", "auditInfo", "accountType", "attributes", "companyOrOrganization",
+            "customerSet", "customerSinceDate", "externalId", "isActive", "priceList",
+            "taxExempt", "taxId", "users"} <= account
+    user = set(schemas["B2BUser"]["properties"])
+    assert {"acceptsMarketing", "emailAddress", "firstName", "hasExternalPassword", "isActive",
+            "isLocked", "isRemoved", "lastName", "localeCode", "userId", "userName",
+            "roles"} <= user
+    attribute = set(schemas["CustomerAttribute"]["properties"])
+    assert {"attributeDefinitionId", "fullyQualifiedName", "values"} <= attribute
+
+
+def test_create_operations_link_to_the_operations_that_use_the_new_ids() -> None:
+    paths = spec.load()["paths"]
+    base = "/commerce/customer/b2baccounts"
+    account_links = paths[base]["post"]["responses"]["201"]["links"]
+    assert account_links["AddUser"]["parameters"] == {"accountId": "$response.body#/id"}
+    user_links = paths[base + "/{accountId}/user"]["post"]["responses"]["201"]["links"]
+    assert user_links["AddUserRoleAsync"]["parameters"]["userId"] == "$response.body#/userId"
+    assert "RemoveUser" in user_links
+    attribute_links = paths[base + "/{accountId}/attributes"]["post"]["responses"]["201"]["links"]
+    assert attribute_links["DeleteB2BAccountAttribute"]["parameters"]["attributeFQN"] == \
+        "$response.body#/fullyQualifiedName"
