@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from . import __version__, seeding, state
@@ -21,9 +22,14 @@ def health() -> Reply:
             "storage": str(settings.db_path) if settings.db_path else "memory"}, 200
 
 
-def reset(body: dict[str, Any] | None = None) -> Reply:
+def reset(body: Any = None) -> Reply:
     store = state.current().store
-    body = body or {}
+    if isinstance(body, (bytes, str)):  # sent without a JSON content type
+        try:
+            body = json.loads(body or b"{}")
+        except ValueError:
+            raise bad_request("the reset body must be JSON: {\"tenant\": N}") from None
+    body = body if isinstance(body, dict) else {}
     if body.get("tenant") is None:
         if body.get("site") is not None:
             raise bad_request("site needs a tenant")

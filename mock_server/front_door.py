@@ -82,19 +82,15 @@ class FrontDoor:
                 request_body.append(message.get("body", b""))
             return message
 
-        async def send_logged(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            elif message["type"] == "http.response.body":
-                response_body.append(message.get("body", b""))
-            await send(message)
-
         faults = self.state.faults.draw(operation, tenant) if operation else []
-        try:
-            answered = await self._apply_faults(faults, receive_logged, send_logged, receive)
-            if not answered:
-                await self.app(scope, receive_logged, send_logged)
-        finally:
+        recorded = [False]
+
+        def record() -> None:
+            # Recorded before the last byte goes out, so a client that has its answer
+            # always finds the call in the journal.
+            if recorded[0]:
+                return
+            recorded[0] = True
             self.state.journal.record({
                 "time": time.time(),
                 "method": method,
@@ -110,6 +106,22 @@ class FrontDoor:
                 "requestBody": decode_body(b"".join(request_body)),
                 "responseBody": decode_body(b"".join(response_body)),
             })
+
+        async def send_logged(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            elif message["type"] == "http.response.body":
+                response_body.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    record()
+            await send(message)
+
+        try:
+            answered = await self._apply_faults(faults, receive_logged, send_logged, receive)
+            if not answered:
+                await self.app(scope, receive_logged, send_logged)
+        finally:
+            record()
 
     async def _apply_faults(self, faults: list[Any], receive: Any, send: Any,
                             server_receive: Any) -> bool:

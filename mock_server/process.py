@@ -1,0 +1,89 @@
+"""Running b2b-mock as a child process on a free port: for tests, demos and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """``b2b-mock serve`` in a child process; a context manager that waits until it answers."""
+
+    def __init__(self, db: str | Path | None = None, *, seed: str | Path | None = None,
+                 port: int | None = None, extra_args: list[str] | None = None,
+                 env: dict[str, str] | None = None, startup_timeout: float = 30.0) -> None:
+        self.db = Path(db) if db is not None else None
+        self.seed = seed
+        self.port = port or free_port()
+        self.extra_args = extra_args or []
+        self.env = env
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "mock_server", "serve", "--port", str(self.port)]
+        cmd += ["--db", str(self.db)] if self.db is not None else ["--memory"]
+        if self.seed is not None:
+            cmd += ["--seed", str(self.seed)]
+        return cmd + self.extra_args
+
+    def start(self) -> "ServerProcess":
+        env = {**os.environ, **(self.env or {})}
+        self.process = subprocess.Popen(self.command(), env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode(errors="replace") if \
+                    self.process.stderr else ""
+                raise RuntimeError(f"b2b-mock exited with {self.process.returncode}: {err}")
+            try:
+                if requests.get(self.url + "/_mock/health", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"b2b-mock did not answer on {self.url} "
+                           f"within {self.startup_timeout} s")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def __enter__(self) -> "ServerProcess":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+        if self.process is not None and self.process.stderr is not None:
+            self.process.stderr.close()

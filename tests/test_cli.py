@@ -1,0 +1,69 @@
+"""The b2b-mock command: offline data verbs on a file, and the same verbs on a running server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from mock_server.process import ServerProcess
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "seed_accounts.json"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mock_server", *args], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
+
+
+def test_help_lists_the_verbs() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for verb in ("serve", "reset", "seed", "export", "import", "journal", "fault"):
+        assert verb in result.stdout
+    assert "--no-auth" in run("serve", "--help").stdout
+
+
+def test_seed_export_reset_import_on_a_file(tmp_path) -> None:
+    db = str(tmp_path / "db.json")
+    assert json.loads(run("seed", str(SEED), "--db", db).stdout) == {"accounts": 3, "users": 5}
+    exported = tmp_path / "state.json"
+    assert run("export", "--db", db, "-o", str(exported)).returncode == 0
+    state = json.loads(exported.read_text())
+    assert len(state["tables"]["t1/accounts"]) == 3
+    assert json.loads(run("reset", "--db", db).stdout)["droppedTables"] >= 4
+    assert json.loads(run("export", "--db", db).stdout)["tables"] == {}
+    assert run("import", str(exported), "--db", db).returncode == 0
+    assert json.loads(run("export", "--db", db).stdout) == state
+
+
+def test_a_bad_seed_says_why(tmp_path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"accounts": [{"externalId": "C1"}]}))
+    result = run("seed", str(bad), "--db", str(tmp_path / "db.json"))
+    assert result.returncode != 0 and "companyOrOrganization" in result.stderr
+
+
+@pytest.mark.slow
+def test_verbs_against_a_running_server(tmp_path) -> None:
+    db = tmp_path / "db.json"
+    with ServerProcess(db, seed=SEED) as server:
+        locked = run("reset", "--db", str(db))
+        assert locked.returncode != 0 and "--url" in locked.stderr
+        added = run("fault", "add", "--url", server.url, "--kind", "status", "--status", "503",
+                    "--operation", "GetB2BAccounts")
+        assert json.loads(added.stdout)["status"] == 503
+        assert "503" in run("fault", "list", "--url", server.url).stdout
+        run("fault", "clear", "--url", server.url)
+        requests.get(server.url + "/api/commerce/customer/b2baccounts", timeout=5)
+        journal = run("journal", "--url", server.url)
+        assert "GET" in journal.stdout and "401" in journal.stdout
+        assert json.loads(run("reset", "--url", server.url, "--tenant", "1").stdout)[
+            "droppedTables"] >= 4
+        state = requests.get(server.url + "/_mock/state", timeout=5).json()
+        assert not any(name.startswith("t1/") for name in state["tables"])

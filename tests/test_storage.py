@@ -1,0 +1,185 @@
+"""The TinyDB store: what was committed survives restarts and crashes, and the file stays whole."""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from tinydb import TinyDB
+
+from mock_server.process import ServerProcess
+from mock_server.storage import Store, StoreLocked
+
+BASE = "/api/commerce/customer/b2baccounts"
+
+
+def test_commits_survive_a_reopen(tmp_path) -> None:
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 1001, {"id": 1001, "companyOrOrganization": "Facebook"})
+        tx.put("t1/accounts", 1002, {"id": 1002, "companyOrOrganization": "Contoso"})
+    with store.transaction() as tx:
+        tx.delete("t1/accounts", 1002)
+    store.close()
+    reopened = Store(path)
+    assert reopened.all("t1/accounts") == [(1001, {"id": 1001, "companyOrOrganization": "Facebook"})]
+    reopened.close()
+    # the snapshot is a plain TinyDB file
+    assert TinyDB(path).table("t1/accounts").get(doc_id=1001)["companyOrOrganization"] == "Facebook"
+
+
+def test_a_failed_transaction_changes_nothing(tmp_path) -> None:
+    store = Store(tmp_path / "db.json")
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            tx.put("t1/accounts", 1, {"id": 1})
+            raise RuntimeError("rule broken")
+    assert store.all("t1/accounts") == []
+    assert (tmp_path / "db.json.journal").read_bytes() == b""
+
+
+def test_a_torn_journal_tail_is_dropped_and_the_rest_kept(tmp_path) -> None:
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 1, {"id": 1})
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 2, {"id": 2})
+    store.close()
+    journal = tmp_path / "db.json.journal"
+    data = journal.read_bytes()
+    journal.write_bytes(data + data.splitlines(keepends=True)[0][:7])  # a write cut short
+    reopened = Store(path)
+    assert [doc_id for doc_id, _ in reopened.all("t1/accounts")] == [1, 2]
+    assert journal.read_bytes() == b""  # folded into the snapshot at start-up
+    reopened.close()
+
+
+def test_the_journal_is_folded_when_it_grows(tmp_path) -> None:
+    path = tmp_path / "db.json"
+    store = Store(path, compact_bytes=2000)
+    for i in range(100):
+        with store.transaction() as tx:
+            tx.put("t1/accounts", i + 1, {"id": i + 1, "name": "x" * 50})
+    assert (tmp_path / "db.json.journal").stat().st_size < 2000
+    store.close()
+    assert len(json.loads(path.read_text())["t1/accounts"]) >= 50  # folded while running
+    assert len(Store(path).all("t1/accounts")) == 100
+
+
+def test_one_process_at_a_time(tmp_path) -> None:
+    store = Store(tmp_path / "db.json")
+    with pytest.raises(StoreLocked):
+        Store(tmp_path / "db.json")
+    store.close()
+    Store(tmp_path / "db.json").close()
+
+
+def test_next_ids_skip_ids_taken_explicitly(tmp_path) -> None:
+    store = Store()
+    with store.transaction() as tx:
+        first = tx.next_id("t", 1)
+        tx.put("t", 5, {})
+    with store.transaction() as tx:
+        assert [tx.next_id("t", 1) for _ in range(2)] == [6, 7]
+    assert first == 1
+
+
+def _ticket(url: str) -> dict[str, str]:
+    body = {"client_id": "b2b-mock-client", "client_secret": "b2b-mock-secret",
+            "grant_type": "client_credentials"}
+    token = requests.post(url + "/api/platform/applications/authtickets/oauth", json=body,
+                          timeout=10).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.slow
+def test_restart_keeps_the_data(tmp_path) -> None:
+    db = tmp_path / "db.json"
+    with ServerProcess(db) as server:
+        headers = _ticket(server.url)
+        account = requests.post(server.url + BASE, headers=headers, timeout=10, json={
+            "companyOrOrganization": "Facebook", "externalId": "C000000288"}).json()
+        requests.post(f"{server.url}{BASE}/{account['id']}/user", headers=headers, timeout=10,
+                      json={"b2BUser": {"emailAddress": "markz@test.com", "roles": [{"roleId": 1}]}})
+    with ServerProcess(db) as server:
+        headers = _ticket(server.url)
+        again = requests.get(f"{server.url}{BASE}/{account['id']}", headers=headers,
+                             timeout=10).json()
+        assert again["externalId"] == "C000000288"
+        assert again["users"][0]["roles"][0]["roleName"] == "Admin"
+
+
+@pytest.mark.slow
+def test_kill_9_during_writes_loses_no_acknowledged_write(tmp_path) -> None:
+    db = tmp_path / "db.json"
+    acknowledged: list[str] = []
+    with ServerProcess(db) as server:
+        headers = _ticket(server.url)
+        account = requests.post(server.url + BASE, headers=headers, timeout=10, json={
+            "companyOrOrganization": "Facebook", "externalId": "C000000288"}).json()
+        stop = threading.Event()
+
+        def writer(n: int) -> None:
+            session = requests.Session()
+            i = 0
+            while not stop.is_set():
+                email = f"user{n}-{i}@test.com"
+                try:
+                    response = session.post(f"{server.url}{BASE}/{account['id']}/user",
+                                            headers=headers, timeout=5,
+                                            json={"b2BUser": {"emailAddress": email}})
+                except requests.RequestException:
+                    return
+                if response.status_code == 201:
+                    acknowledged.append(response.json()["userId"])
+                i += 1
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        while len(acknowledged) < 60:
+            threading.Event().wait(0.02)
+        server.kill()
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert len(acknowledged) >= 60
+    with ServerProcess(db) as server:
+        headers = _ticket(server.url)
+        stored: set[str] = set()
+        start = 0
+        while True:
+            page = requests.get(f"{server.url}{BASE}/{account['id']}/users", headers=headers,
+                                params={"startIndex": start, "pageSize": 200}, timeout=10).json()
+            stored |= {u["userId"] for u in page["items"]}
+            start += 200
+            if start >= page["totalCount"]:
+                break
+    assert set(acknowledged) <= stored
+    json.loads(db.read_text())  # the snapshot loads
+
+
+@pytest.mark.slow
+def test_eight_threads_adding_users_to_one_account(tmp_path) -> None:
+    with ServerProcess(tmp_path / "db.json") as server:
+        headers = _ticket(server.url)
+        account = requests.post(server.url + BASE, headers=headers, timeout=10, json={
+            "companyOrOrganization": "Facebook"}).json()
+        emails = [f"buyer{i}@test.com" for i in range(160)]
+
+        def add(email: str) -> int:
+            return requests.post(f"{server.url}{BASE}/{account['id']}/user", headers=headers,
+                                 timeout=30, json={"b2BUser": {"emailAddress": email}}).status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(add, emails + emails[:40]))
+        assert statuses.count(201) == 160 and statuses.count(409) == 40
+        listed = requests.get(f"{server.url}{BASE}/{account['id']}/users", headers=headers,
+                              params={"pageSize": 200}, timeout=10).json()
+        assert sorted(u["emailAddress"] for u in listed["items"]) == sorted(emails)
+        assert listed["totalCount"] == 160
