@@ -32,19 +32,17 @@ def _writable() -> dict[str, str]:
 def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """The client's writable scalar fields, checked beyond what the schema can say."""
     clean = {k: v for k, v in fields.items() if k in _writable()}
-    if "companyOrOrganization" in clean:
-        name = clean["companyOrOrganization"]
-        if name is None or not str(name).strip():
-            raise bad_request("companyOrOrganization must not be empty",
-                              field="companyOrOrganization")
+    for name in ("companyOrOrganization", "externalId"):
+        value = clean.get(name)
+        if (value is None and name == "companyOrOrganization" and name in clean) or \
+                (isinstance(value, str) and not spec.pattern("B2BAccountInput", name).search(value)):
+            raise bad_request(f"{name} must not be empty", field=name)
     if clean.get("customerSinceDate") is not None:
         try:
             parse_datetime(clean["customerSinceDate"])
         except ValueError:
             raise bad_request(f"customerSinceDate '{clean['customerSinceDate']}' is not an "
                               "ISO 8601 date-time", field="customerSinceDate") from None
-    if clean.get("externalId") is not None and not str(clean["externalId"]).strip():
-        raise bad_request("externalId must not be blank", field="externalId")
     return clean
 
 

@@ -21,7 +21,7 @@ from .front_door import FrontDoor
 from .journal import Journal
 from .state import EXTENSION, MockState
 from .storage import Store
-from .validation import NamingParameterValidator
+from .validation import VALIDATOR_MAP
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +58,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     app = connexion.FlaskApp(__name__, specification_dir=str(spec.SPEC_DIR))
     app.app.extensions[EXTENSION] = mock_state
-    app.add_api(b2b_spec(settings.auth_enabled), resolver=_resolver(api),
-                pythonic_params=True, validator_map={"parameter": NamingParameterValidator}, swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
-                name="b2baccounts")
-    app.add_api(spec.load("authtickets.yaml"), resolver=_resolver(auth_api),
-                pythonic_params=True, swagger_ui_options=SwaggerUIOptions(swagger_ui=False),
-                name="authtickets")
-    app.add_api(spec.load("mock_admin.yaml"), resolver=_resolver(admin_api),
-                pythonic_params=True, swagger_ui_options=SwaggerUIOptions(swagger_ui=False),
-                name="mock_admin")
+    for name, document, handlers in (("b2baccounts", b2b_spec(settings.auth_enabled), api),
+                                     ("authtickets", spec.load("authtickets.yaml"), auth_api),
+                                     ("mock_admin", spec.load("mock_admin.yaml"), admin_api)):
+        app.add_api(document, resolver=_resolver(handlers), pythonic_params=True,
+                    validator_map=VALIDATOR_MAP, name=name,
+                    swagger_ui_options=SwaggerUIOptions(swagger_ui=name == "b2baccounts",
+                                                        swagger_ui_path="/ui"))
     app.add_error_handler(ServiceError, errors.handle_service_error)
     app.add_error_handler(ProblemException, errors.handle_problem)
     app.add_error_handler(HTTPException, errors.handle_http_exception)

@@ -10,7 +10,7 @@ import copy
 from typing import Any
 
 from . import accounts, audit, spec
-from .errors import already_exists, bad_request, conflict, not_found
+from .errors import already_exists, conflict, not_found
 from .listing import ListQuery, page, predicate_for
 from .storage import Store, Transaction
 from .tenancy import Scope
@@ -94,9 +94,7 @@ def add(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
 
 def update(store: Store, scope: Scope, account_id: int, fqn: str, body: dict[str, Any],
            actor: str) -> dict[str, Any]:
-    if not _same(body["fullyQualifiedName"], fqn):
-        raise bad_request(f"The body names attribute '{body['fullyQualifiedName']}' but the "
-                          f"path names '{fqn}'", fullyQualifiedName=body["fullyQualifiedName"])
+    """Replace the values of the attribute the path names (a name in the body is ignored)."""
     with store.transaction() as tx:
         doc = copy.deepcopy(dict(accounts.stored(store, scope, account_id)))
         i = _index(doc, fqn)

@@ -15,6 +15,8 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
+from . import routes
+
 log = logging.getLogger(__name__)
 
 APPLICATION_NAME = "Customer"
@@ -103,11 +105,14 @@ def handle_problem(_request: ConnexionRequest, exc: ProblemException) -> Connexi
 def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
     if exc.status_code == 404:
         message = f"No such resource: {request.url.path}"
-    elif exc.status_code == 405:
-        message = f"Method {request.method} is not allowed on {request.url.path}"
-    else:
-        message = str(exc.detail)
     headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        message = f"Method {request.method} is not allowed on {request.url.path}"
+        allowed = routes.allowed_methods(request.url.path)
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+    elif exc.status_code != 404:
+        message = str(exc.detail)
     return error_response(exc.status_code, message, headers=headers)
 
 

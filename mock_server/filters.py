@@ -79,11 +79,21 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
 def parse_datetime(value: str) -> datetime:
-    """An ISO 8601 date or date-time; naive values are taken as UTC."""
+    """An ISO 8601 date or date-time; naive values are taken as UTC.
+
+    Python reads at most microseconds, so finer fractions are cut; a lower-case ``t``/``z``
+    (allowed by RFC 3339) is read like the upper-case one.
+    """
     text = value.strip()
+    if len(text) > 10 and text[10] == "t":
+        text = text[:10] + "T" + text[11:]
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
+    text = _FRACTION.sub(r"\1", text)
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)

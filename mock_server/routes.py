@@ -37,6 +37,11 @@ def operation_for(method: str, path: str) -> str | None:
     return None
 
 
+def allowed_methods(path: str) -> list[str]:
+    """The methods the spec serves at ``path`` (for the Allow header of a 405)."""
+    return sorted({method for method, pattern, _ in _table() if pattern.match(path)})
+
+
 def account_of(path: str) -> int | None:
     """The account id in a B2B path, for filtering the journal by account."""
     match = re.match(r"^/api/commerce/customer/b2baccounts/(\d+)", path)

@@ -6,6 +6,7 @@ come from the response schemas rather than from a second list kept by hand.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -61,3 +62,12 @@ def writable_fields(schema_name: str) -> dict[str, str]:
     """Scalar fields a client may set, from an input schema."""
     return {name: kind for name, prop in _schema(schema_name).get("properties", {}).items()
             if (kind := _scalar_type(prop))}
+
+
+@cache
+def pattern(schema_name: str, prop: str) -> re.Pattern[str]:
+    """The ``pattern`` the spec gives a property, compiled: the domain checks what the spec says."""
+    definition = _schema(schema_name)["properties"][prop]
+    while "$ref" in definition:
+        definition = _schema(definition["$ref"].rsplit("/", 1)[-1])
+    return re.compile(definition["pattern"])

@@ -1,6 +1,6 @@
-"""Connexion's parameter validator, with messages that name the parameter at fault.
+"""Connexion's request validators, adjusted so every bad request is a clear 400.
 
-Connexion's own message is jsonschema's full report (schema dump included) without the
+Connexion's own parameter message is jsonschema's full report (schema dump included) without the
 parameter's name; a client needs "query parameter 'pageSize': 500 is greater than 200".
 """
 
@@ -9,14 +9,19 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.utils import is_null, is_nullable
-from connexion.validators import ParameterValidator
+from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
+                                  MultiPartFormDataValidator, ParameterValidator)
 from jsonschema import Draft4Validator, ValidationError
 
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 
 
 class NamingParameterValidator(ParameterValidator):
+    """Validates one parameter; the message names the parameter and its location."""
+
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any],
                            param_name: str | None = None) -> str | None:
@@ -33,3 +38,24 @@ class NamingParameterValidator(ParameterValidator):
         if param.get("required"):
             return f"Missing {parameter_type} parameter '{name}'"
         return None
+
+
+class SafeJSONBodyValidator(JSONRequestBodyValidator):
+    """Connexion's JSON body validator, answering a body that is not UTF-8 with a 400."""
+
+    async def _parse(self, stream: Any, scope: Any) -> Any:
+        try:
+            return await super()._parse(stream, scope)
+        except UnicodeDecodeError as exc:
+            raise BadRequestProblem(detail=f"The request body is not valid UTF-8 JSON: {exc}") \
+                from None
+
+
+VALIDATOR_MAP = {
+    "parameter": NamingParameterValidator,
+    "body": MediaTypeDict({
+        "*/*json": SafeJSONBodyValidator,
+        "application/x-www-form-urlencoded": FormDataValidator,
+        "multipart/form-data": MultiPartFormDataValidator,
+    }),
+}

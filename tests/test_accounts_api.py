@@ -70,7 +70,7 @@ def test_bad_bodies_are_400_in_the_service_format(api) -> None:
     assert_error(api.post(json={"externalId": "C9"}), 400, "MISSING_OR_INVALID_PARAMETER",
                  "companyOrOrganization")
     assert_error(api.post(json={"companyOrOrganization": "  "}), 400,
-                 "MISSING_OR_INVALID_PARAMETER", "must not be empty")
+                 "MISSING_OR_INVALID_PARAMETER", "companyOrOrganization")
     assert_error(api.post(json={"companyOrOrganization": 5}), 400,
                  "MISSING_OR_INVALID_PARAMETER", "companyOrOrganization")
     assert_error(api.post(json={"companyOrOrganization": "X", "isActive": "yes"}), 400,

@@ -50,8 +50,9 @@ def test_attribute_errors(api) -> None:
                  "fullyQualifiedName")
     assert_error(api.put(f"{base}/tenant~missing", json={"fullyQualifiedName": "tenant~missing"}),
                  404, "ITEM_NOT_FOUND")
-    assert_error(api.put(f"{base}/{FQN}", json={"fullyQualifiedName": "tenant~other"}), 400,
-                 "MISSING_OR_INVALID_PARAMETER", "path")
+    renamed = api.put(f"{base}/{FQN}", json={"fullyQualifiedName": "tenant~other",
+                                             "values": ["Gold"]})
+    assert renamed.json()["fullyQualifiedName"] == FQN  # the path names the attribute
     assert_error(api.delete(f"{base}/tenant~missing"), 404, "ITEM_NOT_FOUND")
     assert_error(api.get("/999999/attributes"), 404, "ITEM_NOT_FOUND")
     assert api.get(f"{base}/{FQN}").json()["values"] == ["Gold"]
