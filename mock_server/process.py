@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ class ServerProcess:
         self.env = env
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
+        self._log: Any = None
 
     @property
     def url(self) -> str:
@@ -47,14 +49,16 @@ class ServerProcess:
 
     def start(self) -> "ServerProcess":
         env = {**os.environ, **(self.env or {})}
+        # A file, not a pipe: nobody reads the server's log while it runs, and a full pipe
+        # would stall it.
+        self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(self.command(), env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
+                                        stderr=self._log)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode(errors="replace") if \
-                    self.process.stderr else ""
-                raise RuntimeError(f"b2b-mock exited with {self.process.returncode}: {err}")
+                raise RuntimeError(f"b2b-mock exited with {self.process.returncode}: "
+                                   f"{self.log_text()}")
             try:
                 if requests.get(self.url + "/_mock/health", timeout=1).status_code == 200:
                     return self
@@ -64,6 +68,13 @@ class ServerProcess:
         self.stop()
         raise RuntimeError(f"b2b-mock did not answer on {self.url} "
                            f"within {self.startup_timeout} s")
+
+    def log_text(self) -> str:
+        """What the server wrote to its standard error so far."""
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""
@@ -85,5 +96,6 @@ class ServerProcess:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
-        if self.process is not None and self.process.stderr is not None:
-            self.process.stderr.close()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
