@@ -1,0 +1,264 @@
+"""What a sync must do for one customer: a pure function of the ERP record and the B2B state.
+
+The rules (the walkthrough's, see B2B_DOMAIN.md):
+
+* the customer is a B2B account: ``externalId`` = customer id, ``companyOrOrganization`` = name;
+* each contact that is active and enabled for the connection is an active user, its e-mail its
+  user name; the primary contact has the Admin role, the others the default role;
+* a contact that is inactive, disabled or deleted from the ERP has its user removed (softly);
+* when the primary changes, every role grant comes before every role revocation, so the new
+  primary is Admin before the old one stops being it;
+* users that match no contact are left alone and reported, or removed with ``prune``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .erp import Contact, Customer
+
+ADMIN, PURCHASER, NONPURCHASER = 1, 2, 3
+ROLE_NAMES = {ADMIN: "Admin", PURCHASER: "Purchaser", NONPURCHASER: "Nonpurchaser"}
+ATTRIBUTE_NAMESPACE = "tenant"
+
+
+@dataclass
+class Step:
+    """One write the sync will make, and why."""
+
+    action: str          # AddAccount, UpdateAccount, AddAttribute, ..., AddRole, RemoveUser
+    action_type: str     # the log's action type: Customer Sync, Customer Attribute, ...
+    reason: str
+    body: dict[str, Any] | None = None
+    contact_id: int | None = None
+    user_id: str | None = None
+    role_id: int | None = None
+    fqn: str | None = None
+
+
+@dataclass
+class Problem:
+    """Something the sync cannot do for a record, reported as a log row without a call."""
+
+    level: str
+    action_type: str
+    description: str
+    contact_id: int | None = None
+    payload: Any = None
+
+
+@dataclass
+class Plan:
+    customer: Customer
+    account_id: int | None
+    steps: list[Step] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unmanaged: list[dict[str, Any]] = field(default_factory=list)
+    matches: dict[int, str] = field(default_factory=dict)  # contact id -> user id
+
+
+def attribute_fqn(attribute_id: str) -> str | None:
+    """``CREDIT LIMIT`` -> ``tenant~credit-limit``; None when nothing usable is left."""
+    name = re.sub(r"[^a-z0-9_.-]+", "-", attribute_id.strip().lower()).strip("-")[:100]
+    return f"{ATTRIBUTE_NAMESPACE}~{name}" if name else None
+
+
+def desired_attributes(customer: Customer) -> dict[str, list[str]]:
+    """The account attributes that mirror the customer: its ERP attributes, class and status."""
+    wanted: dict[str, list[str]] = {}
+    if customer.customer_class:
+        wanted[f"{ATTRIBUTE_NAMESPACE}~customer-class"] = [customer.customer_class]
+    wanted[f"{ATTRIBUTE_NAMESPACE}~erp-status"] = [customer.status]
+    for attribute_id, value in customer.attributes:
+        fqn = attribute_fqn(attribute_id)
+        if fqn is not None:
+            wanted[fqn] = [value]
+    return wanted
+
+
+def desired_account(customer: Customer) -> dict[str, Any]:
+    return {
+        "externalId": customer.customer_id,
+        "companyOrOrganization": customer.name,
+        "accountType": "B2B",
+        "isActive": customer.status == "Active",
+        "taxId": customer.tax_registration_id,
+    }
+
+
+def desired_user(contact: Contact) -> dict[str, Any]:
+    return {
+        "emailAddress": contact.email,
+        "userName": contact.email,
+        "firstName": contact.first_name,
+        "lastName": contact.last_name,
+        "isActive": True,
+    }
+
+
+def desired_role(contact: Contact, default_role: int) -> int:
+    return ADMIN if contact.primary else default_role
+
+
+def _role_ids(user: dict[str, Any]) -> set[int]:
+    return {r["roleId"] for r in user.get("roles") or []}
+
+
+def _same_email(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and a.casefold() == b.casefold()  # type: ignore[union-attr]
+
+
+def _match(contacts: list[Contact], users: list[dict[str, Any]],
+           refs: dict[int, str]) -> dict[int, dict[str, Any]]:
+    """Pair contacts with users: by the stored reference first, then by e-mail."""
+    by_id = {u["userId"]: u for u in users}
+    matched: dict[int, dict[str, Any]] = {}
+    taken: set[str] = set()
+    for contact in contacts:
+        user = by_id.get(refs.get(contact.contact_id, ""))
+        if user is not None and user["userId"] not in taken:
+            matched[contact.contact_id] = user
+            taken.add(user["userId"])
+    for contact in contacts:
+        if contact.contact_id in matched or not contact.email:
+            continue
+        candidates = [u for u in users if u["userId"] not in taken
+                      and _same_email(u.get("emailAddress"), contact.email)]
+        candidates.sort(key=lambda u: bool(u.get("isRemoved")))  # active users first
+        if candidates:
+            matched[contact.contact_id] = candidates[0]
+            taken.add(candidates[0]["userId"])
+    return matched
+
+
+def plan_customer(customer: Customer, account: dict[str, Any] | None,
+                  users: list[dict[str, Any]], refs: dict[int, str],
+                  default_role: int = PURCHASER, prune: bool = False) -> Plan:
+    """The writes that make the B2B side match ``customer``.
+
+    ``account`` is the B2B account found for the customer (None when there is none), ``users``
+    its users (removed ones included), ``refs`` the contact id -> user id references of earlier
+    runs.
+    """
+    plan = Plan(customer, account["id"] if account else None)
+    _plan_account(plan, customer, account)
+    contacts = sorted(customer.contacts, key=lambda c: (not c.primary, c.contact_id))
+    matched = _match(contacts, users, refs)
+    plan.matches = {cid: u["userId"] for cid, u in matched.items()}
+    grants: list[Step] = []
+    revokes: list[Step] = []
+    removals: list[Step] = []
+    seen_emails: dict[str, int] = {}
+    for contact in contacts:
+        user = matched.get(contact.contact_id)
+        if not contact.wanted:
+            if user is not None and not user.get("isRemoved"):
+                why = "inactive in the ERP" if not contact.active else \
+                    "not enabled for the commerce connection"
+                removals.append(_removal(contact.contact_id, user, f"contact is {why}"))
+            continue
+        if not contact.usable_email:
+            plan.problems.append(Problem(
+                "ERROR", "Customer Contact",
+                f"Customer Contact {contact.display_name} ({contact.contact_id}) has no usable "
+                f"e-mail address ({contact.email!r}); it is not synced.", contact.contact_id))
+            if user is not None and not user.get("isRemoved"):
+                removals.append(_removal(contact.contact_id, user, "contact has no usable e-mail"))
+            continue
+        key = contact.email.casefold()  # type: ignore[union-attr]
+        if key in seen_emails:
+            plan.problems.append(Problem(
+                "ERROR", "Customer Contact",
+                f"Customer Contact {contact.display_name} ({contact.contact_id}) has the same "
+                f"e-mail as contact {seen_emails[key]}; it is not synced.", contact.contact_id))
+            continue
+        seen_emails[key] = contact.contact_id
+        _plan_contact(plan, contact, user, default_role, grants, revokes)
+    _plan_deleted(plan, customer, users, refs, matched, removals)
+    managed = {u["userId"] for u in matched.values()} | {s.user_id for s in removals}
+    plan.unmanaged = [u for u in users if u["userId"] not in managed and not u.get("isRemoved")]
+    if prune:
+        removals.extend(Step("RemoveUser", "Customer Contact",
+                             "user matches no ERP contact (--prune)", user_id=u["userId"])
+                        for u in plan.unmanaged)
+    plan.steps.extend(grants + revokes + removals)
+    return plan
+
+
+def _removal(contact_id: int | None, user: dict[str, Any], why: str) -> Step:
+    return Step("RemoveUser", "Customer Contact", why, contact_id=contact_id,
+                user_id=user["userId"])
+
+
+def _plan_account(plan: Plan, customer: Customer, account: dict[str, Any] | None) -> None:
+    wanted = desired_account(customer)
+    attributes = desired_attributes(customer)
+    if account is None:
+        body = {**wanted, "attributes": [{"fullyQualifiedName": fqn, "values": values}
+                                         for fqn, values in attributes.items()]}
+        plan.steps.append(Step("AddAccount", "Customer Sync", "no B2B account has this "
+                               "externalId yet", body=body))
+        return
+    changed = sorted(k for k, v in wanted.items() if account.get(k) != v)
+    if changed:
+        plan.steps.append(Step("UpdateAccount", "Customer Sync",
+                               f"changed in the ERP: {', '.join(changed)}", body=wanted))
+    current = {a["fullyQualifiedName"].casefold(): a for a in account.get("attributes") or []}
+    for fqn, values in attributes.items():
+        existing = current.pop(fqn.casefold(), None)
+        body = {"fullyQualifiedName": fqn, "values": values}
+        if existing is None:
+            plan.steps.append(Step("AddAttribute", "Customer Attribute", "new in the ERP",
+                                   body=body, fqn=fqn))
+        elif [str(v) for v in existing.get("values") or []] != values:
+            plan.steps.append(Step("UpdateAttribute", "Customer Attribute",
+                                   "value changed in the ERP", body=body,
+                                   fqn=existing["fullyQualifiedName"]))
+    for existing in current.values():
+        plan.steps.append(Step("DeleteAttribute", "Customer Attribute", "not in the ERP",
+                               fqn=existing["fullyQualifiedName"]))
+
+
+def _plan_contact(plan: Plan, contact: Contact, user: dict[str, Any] | None, default_role: int,
+                  grants: list[Step], revokes: list[Step]) -> None:
+    wanted = desired_user(contact)
+    role = desired_role(contact, default_role)
+    if user is None or user.get("isRemoved"):
+        reason = "new contact" if user is None else "contact is active again"
+        plan.steps.append(Step("AddUser", "Customer Contact", reason,
+                               body={**wanted, "roles": [{"roleId": role}]},
+                               contact_id=contact.contact_id))
+        return
+    changed = sorted(k for k, v in wanted.items() if user.get(k) != v)
+    if changed:
+        plan.steps.append(Step("UpdateUser", "Customer Contact",
+                               f"changed in the ERP: {', '.join(changed)}", body=wanted,
+                               contact_id=contact.contact_id, user_id=user["userId"]))
+    held = _role_ids(user)
+    if role not in held:
+        grants.append(Step("AddRole", "Customer Contact",
+                           f"{'primary contact' if role == ADMIN else 'contact'} needs "
+                           f"{ROLE_NAMES[role]}", contact_id=contact.contact_id,
+                           user_id=user["userId"], role_id=role))
+    for extra in sorted(held & set(ROLE_NAMES) - {role}):
+        revokes.append(Step("RemoveRole", "Customer Contact",
+                            f"{ROLE_NAMES[extra]} belongs to "
+                            f"{'the primary contact' if extra == ADMIN else 'other contacts'}",
+                            contact_id=contact.contact_id, user_id=user["userId"], role_id=extra))
+
+
+def _plan_deleted(plan: Plan, customer: Customer, users: list[dict[str, Any]],
+                  refs: dict[int, str], matched: dict[int, dict[str, Any]],
+                  removals: list[Step]) -> None:
+    """Users of contacts that earlier runs synced and that the ERP no longer has."""
+    present = {c.contact_id for c in customer.contacts}
+    by_id = {u["userId"]: u for u in users}
+    claimed = {u["userId"] for u in matched.values()}
+    for contact_id, user_id in sorted(refs.items()):
+        user = by_id.get(user_id)
+        if contact_id in present or user is None or user_id in claimed:
+            continue
+        if not user.get("isRemoved"):
+            removals.append(_removal(contact_id, user, "contact was deleted in the ERP"))

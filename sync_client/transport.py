@@ -1,0 +1,167 @@
+"""HTTP to the B2B service: one ``requests.Session`` with tickets, tenant headers and retries.
+
+* Tickets: got from the platform's OAuth endpoint, renewed ahead of expiry (by the refresh token
+  when there is one), and renewed once more when a call is answered 401 anyway.
+* Retries: urllib3's ``Retry`` on 429/502/503/504 and connection errors, honouring
+  ``Retry-After``, with exponential backoff and a deadline on the whole retry sequence.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
+
+TICKET_PATH = "/api/platform/applications/authtickets/oauth"
+RETRY_STATUSES = (429, 502, 503, 504)
+
+
+class DeadlineRetry(Retry):
+    """``Retry`` that also gives up once ``deadline`` seconds have passed since the first try."""
+
+    def __init__(self, *args: Any, deadline: float = 60.0, started: float | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+        self.started = started
+
+    def new(self, **kwargs: Any) -> "DeadlineRetry":
+        kwargs.setdefault("deadline", self.deadline)
+        kwargs.setdefault("started", self.started if self.started is not None else time.monotonic())
+        return super().new(**kwargs)  # type: ignore[return-value]
+
+    def increment(self, *args: Any, **kwargs: Any) -> "DeadlineRetry":
+        retry = super().increment(*args, **kwargs)
+        if retry.started is not None and time.monotonic() - retry.started > self.deadline:
+            raise MaxRetryError(kwargs.get("_pool"), kwargs.get("url"),
+                                RuntimeError(f"gave up after {self.deadline:g} s of retries"))
+        return retry
+
+
+def retry_policy(total: int = 8, backoff: float = 0.2, deadline: float = 60.0) -> Retry:
+    return DeadlineRetry(
+        total=total, connect=total, read=2, status=total, other=0,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=None,  # the statuses retried mean the call was not carried out
+        backoff_factor=backoff, backoff_max=10,
+        respect_retry_after_header=True, raise_on_status=False, deadline=deadline,
+    )
+
+
+@dataclass
+class Credentials:
+    client_id: str
+    client_secret: str
+
+
+class TicketAuth(requests.auth.AuthBase):
+    """Bearer tickets for a session: fetched lazily, renewed early, and once again on a 401."""
+
+    def __init__(self, session: requests.Session, ticket_url: str, credentials: Credentials,
+                 on_renew: Callable[[str, bool], None] | None = None,
+                 early: float = 60.0) -> None:
+        self.session = session
+        self.ticket_url = ticket_url
+        self.credentials = credentials
+        self.on_renew = on_renew
+        self.early = early
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._refresh: str | None = None
+        self._expires_at = 0.0
+
+    def _renew(self) -> None:
+        body: dict[str, Any] = {"client_id": self.credentials.client_id,
+                                "client_secret": self.credentials.client_secret}
+        if self._refresh:
+            body.update(grant_type="refresh_token", refresh_token=self._refresh)
+            response = self.session.post(self.ticket_url, json=body, auth=_NoAuth(), timeout=30)
+            if response.status_code == 401:
+                self._refresh = None
+                return self._renew()
+        else:
+            body["grant_type"] = "client_credentials"
+            response = self.session.post(self.ticket_url, json=body, auth=_NoAuth(), timeout=30)
+        if response.status_code != 200:
+            raise AuthError(response)
+        ticket = response.json()
+        lifetime = float(ticket.get("expires_in") or 0)
+        self._token = ticket["access_token"]
+        self._refresh = ticket.get("refresh_token")
+        # Renew `early` seconds ahead, but never sooner than at a fifth of the lifetime.
+        self._expires_at = time.monotonic() + lifetime - min(self.early, lifetime * 0.2)
+        if self.on_renew is not None:
+            self.on_renew(self.ticket_url, "refresh_token" in body)
+
+    def token(self, force: bool = False) -> str:
+        with self._lock:
+            if force or self._token is None or time.monotonic() >= self._expires_at:
+                self._renew()
+            assert self._token is not None
+            return self._token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        used = self.token()
+        request.headers["Authorization"] = f"Bearer {used}"
+        request.register_hook("response", self._once_more_on_401(used))
+        return request
+
+    def _once_more_on_401(self, used: str) -> Callable[..., requests.Response]:
+        def hook(response: requests.Response, **kwargs: Any) -> requests.Response:
+            if response.status_code != 401 or getattr(response.request, "_renewed", False):
+                return response
+            with self._lock:
+                if self._token == used:  # nobody renewed it meanwhile
+                    self._renew()
+                token = self._token
+            response.content  # release the connection
+            retry = response.request.copy()
+            retry.headers["Authorization"] = f"Bearer {token}"
+            retry._renewed = True  # type: ignore[attr-defined]
+            again = response.connection.send(retry, **kwargs)
+            again.history.append(response)
+            again.request = retry
+            return again
+        return hook
+
+
+class _NoAuth(requests.auth.AuthBase):
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+class AuthError(RuntimeError):
+    """The ticket endpoint refused the credentials."""
+
+    def __init__(self, response: requests.Response) -> None:
+        try:
+            message = response.json().get("message", response.text)
+        except ValueError:
+            message = response.text
+        super().__init__(f"auth ticket refused ({response.status_code}): {message}")
+        self.response = response
+
+
+def b2b_session(base_url: str, credentials: Credentials, tenant: int | None = None,
+                site: int | None = None, retry: Retry | None = None,
+                on_renew: Callable[[str, bool], None] | None = None) -> requests.Session:
+    """A session for ``base_url`` (a host, to which ``/api/...`` is appended)."""
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry or retry_policy())
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers.update({"Accept": "application/json", "x-vol-dataview-mode": "LIVE"})
+    if tenant is not None:
+        session.headers["x-vol-tenant"] = str(tenant)
+    if site is not None:
+        session.headers["x-vol-site"] = str(site)
+    session.auth = TicketAuth(session, base_url.rstrip("/") + TICKET_PATH, credentials,
+                              on_renew=on_renew)
+    return session

@@ -1,0 +1,112 @@
+"""Helpers for sync tests: ERP data built in code, a sync run against a live mock, reads back."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from mock_server.process import ServerProcess
+from sync_client.erp import Contact, Customer, customer_to_json
+from sync_client.log import SyncLog
+from sync_client.refs import RefStore
+from sync_client.sync import RunResult, SyncOptions, make_syncer
+from sync_client.transport import Credentials
+
+CREDENTIALS = Credentials("b2b-mock-client", "b2b-mock-secret")
+BASE = "/api/commerce/customer/b2baccounts"
+_tenants = itertools.count(100)
+
+
+def facebook(**changes: Any) -> Customer:
+    mark = Contact(101, "Mark", "Z", "markz@test.com", active=True, primary=True, enabled=True)
+    customer = Customer("C000000288", "Facebook", "Active", "LOCAL", "20-1665019",
+                        (("TIER", "Gold"),), (mark,))
+    return replace(customer, **changes)
+
+
+def contact(contact_id: int, email: str | None, primary: bool = False, active: bool = True,
+            enabled: bool = True, first: str = "Test", last: str = "User") -> Contact:
+    return Contact(contact_id, first, last, email, active=active, primary=primary,
+                   enabled=enabled)
+
+
+class Target:
+    """One tenant of a running mock, with the sync's state files for it."""
+
+    def __init__(self, server: ServerProcess, workdir: Path) -> None:
+        self.server = server
+        self.url = server.url
+        self.tenant = next(_tenants)
+        self.workdir = workdir
+        self.source = workdir / "erp.json"
+        self.state = workdir / "state.json"
+        self.log_path = workdir / "sync-log.jsonl"
+        self._headers: dict[str, str] | None = None
+
+    def write_erp(self, *customers: Customer) -> Path:
+        self.source.write_text(json.dumps([customer_to_json(c) for c in customers]))
+        return self.source
+
+    def sync(self, *customers: Customer, **options: Any) -> tuple[RunResult, SyncLog]:
+        log = SyncLog(self.log_path, user="tester")
+        refs = RefStore(self.state, f"{self.url}#{self.tenant}")
+        try:
+            result = make_syncer(self.url, CREDENTIALS, log, refs, self.tenant,
+                                 options=SyncOptions(**options)).run(customers)
+        finally:
+            refs.close()
+        return result, log
+
+    # reading the B2B side directly
+    def headers(self) -> dict[str, str]:
+        if self._headers is None:
+            token = requests.post(self.url + "/api/platform/applications/authtickets/oauth",
+                                  json={"client_id": CREDENTIALS.client_id,
+                                        "client_secret": CREDENTIALS.client_secret},
+                                  timeout=10).json()["access_token"]
+            self._headers = {"Authorization": f"Bearer {token}", "x-vol-tenant": str(self.tenant)}
+        return self._headers
+
+    def call(self, method: str, path: str = "", **kwargs: Any) -> requests.Response:
+        response = requests.request(method, self.url + BASE + path, headers=self.headers(),
+                                    timeout=10, **kwargs)
+        assert response.status_code < 400, response.text
+        return response
+
+    def account(self, external_id: str) -> dict[str, Any] | None:
+        items = self.call("GET", params={"filter": f"externalId eq '{external_id}'"}).json()["items"]
+        return items[0] if items else None
+
+    def users(self, external_id: str) -> dict[str, dict[str, Any]]:
+        account = self.account(external_id)
+        assert account is not None
+        items = self.call("GET", f"/{account['id']}/users", params={"pageSize": 200}).json()["items"]
+        return {u["emailAddress"]: u for u in items}
+
+    def journal(self, **params: Any) -> list[dict[str, Any]]:
+        return requests.get(self.url + "/_mock/journal", params={"tenant": self.tenant, **params},
+                            timeout=10).json()["items"]
+
+    def writes(self, since: int = 0) -> list[dict[str, Any]]:
+        """B2B calls that change something (ticket requests are not writes)."""
+        return [e for e in self.journal(since=since)
+                if e["method"] != "GET" and e["path"].startswith(BASE)]
+
+    def last_seq(self) -> int:
+        entries = requests.get(self.url + "/_mock/journal", params={"order": "newest", "limit": 1},
+                               timeout=10).json()["items"]
+        return entries[0]["seq"] if entries else 0
+
+    def fault(self, **rule: Any) -> None:
+        response = requests.post(self.url + "/_mock/faults", json={"tenant": self.tenant, **rule},
+                                 timeout=10)
+        assert response.status_code == 201, response.text
+
+
+def roles(user: dict[str, Any]) -> list[str]:
+    return [r["roleName"] for r in user["roles"]]

@@ -1,0 +1,125 @@
+"""The sync's planner on its own: ERP record + B2B state -> the writes, without a server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sync_client.erp import AcumaticaFileSource, customer_from_json, customer_to_json
+from sync_client.plan import attribute_fqn, plan_customer
+from sync_helpers import contact, facebook
+
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "acumatica"
+
+
+def user(user_id: str, email: str, role_ids=(2,), removed: bool = False, **fields) -> dict:
+    base = {"userId": user_id, "emailAddress": email, "userName": email, "firstName": "Test",
+            "lastName": "User", "isActive": not removed, "isRemoved": removed,
+            "roles": [{"roleId": r} for r in role_ids]}
+    return {**base, **fields}
+
+
+def account_of(customer, attributes=None) -> dict:
+    return {"id": 7, "externalId": customer.customer_id, "companyOrOrganization": customer.name,
+            "accountType": "B2B", "isActive": True, "taxId": customer.tax_registration_id,
+            "attributes": attributes if attributes is not None else [
+                {"fullyQualifiedName": "tenant~customer-class", "values": ["LOCAL"]},
+                {"fullyQualifiedName": "tenant~erp-status", "values": ["Active"]},
+                {"fullyQualifiedName": "tenant~tier", "values": ["Gold"]}]}
+
+
+def actions(plan) -> list[str]:
+    return [f"{s.action}{'' if s.role_id is None else s.role_id}" for s in plan.steps]
+
+
+def test_new_customer_is_one_account_call_and_one_user_call_per_contact() -> None:
+    plan = plan_customer(facebook(), None, [], {})
+    assert actions(plan) == ["AddAccount", "AddUser"]
+    assert plan.steps[0].body["externalId"] == "C000000288"
+    assert {"fullyQualifiedName": "tenant~tier", "values": ["Gold"]} in \
+        plan.steps[0].body["attributes"]
+    assert plan.steps[1].body["roles"] == [{"roleId": 1}]
+
+
+def test_unchanged_customer_plans_nothing() -> None:
+    customer = facebook(contacts=(contact(1, "a@fb.com", primary=True,
+                                          first="Test", last="User"),))
+    plan = plan_customer(customer, account_of(customer), [user("u1", "a@fb.com", (1,))], {1: "u1"})
+    assert plan.steps == [] and plan.problems == []
+
+
+def test_users_are_matched_by_reference_then_by_email_ignoring_case() -> None:
+    customer = facebook(contacts=(contact(1, "A@FB.com", primary=True),))
+    plan = plan_customer(customer, account_of(customer), [user("u1", "a@fb.com", (1,))], {})
+    assert plan.matches == {1: "u1"}
+    assert actions(plan) == ["UpdateUser"]  # the e-mail's case follows the ERP
+
+
+def test_primary_moves_grant_before_revoke() -> None:
+    customer = facebook(contacts=(contact(1, "a@fb.com"), contact(2, "b@fb.com", primary=True)))
+    users = [user("u1", "a@fb.com", (1,)), user("u2", "b@fb.com", (2,))]
+    plan = plan_customer(customer, account_of(customer), users, {1: "u1", 2: "u2"})
+    steps = [(s.action, s.role_id, s.user_id) for s in plan.steps]
+    assert sorted(steps[:2]) == [("AddRole", 1, "u2"), ("AddRole", 2, "u1")]
+    assert sorted(steps[2:]) == [("RemoveRole", 1, "u1"), ("RemoveRole", 2, "u2")]
+
+
+def test_inactive_disabled_deleted_contacts_remove_their_users() -> None:
+    customer = facebook(contacts=(contact(1, "a@fb.com", primary=True, active=False),
+                                  contact(2, "b@fb.com", enabled=False)))
+    users = [user("u1", "a@fb.com", (1,)), user("u2", "b@fb.com"), user("u3", "c@fb.com")]
+    plan = plan_customer(customer, account_of(customer), users, {1: "u1", 2: "u2", 3: "u3"})
+    assert sorted((s.action, s.user_id) for s in plan.steps) == [
+        ("RemoveUser", "u1"), ("RemoveUser", "u2"), ("RemoveUser", "u3")]
+    assert plan.unmanaged == []
+
+
+def test_removed_user_of_an_active_contact_is_added_again() -> None:
+    customer = facebook(contacts=(contact(1, "a@fb.com", primary=True),))
+    plan = plan_customer(customer, account_of(customer),
+                         [user("u1", "a@fb.com", (1,), removed=True)], {1: "u1"})
+    assert actions(plan) == ["AddUser"] and plan.steps[0].reason == "contact is active again"
+
+
+def test_bad_and_duplicate_emails_are_problems_not_calls() -> None:
+    customer = facebook(contacts=(contact(1, None, primary=True), contact(2, "x@fb"),
+                                  contact(3, "d@fb.com"), contact(4, "D@fb.com")))
+    plan = plan_customer(customer, None, [], {})
+    assert actions(plan) == ["AddAccount", "AddUser"]
+    assert [p.contact_id for p in plan.problems] == [1, 2, 4]
+
+
+def test_unmanaged_users_are_reported_or_pruned() -> None:
+    customer = facebook()
+    stranger = user("u9", "stranger@fb.com")
+    assert plan_customer(customer, account_of(customer), [stranger], {}).unmanaged == [stranger]
+    pruned = plan_customer(customer, account_of(customer), [stranger], {}, prune=True)
+    assert ("RemoveUser", "u9") in [(s.action, s.user_id) for s in pruned.steps]
+
+
+def test_attributes_are_added_updated_and_deleted() -> None:
+    customer = facebook(attributes=(("TIER", "Platinum"), ("Region", "West")))
+    current = [{"fullyQualifiedName": "tenant~customer-class", "values": ["LOCAL"]},
+               {"fullyQualifiedName": "tenant~erp-status", "values": ["Active"]},
+               {"fullyQualifiedName": "tenant~tier", "values": ["Gold"]},
+               {"fullyQualifiedName": "tenant~old", "values": ["x"]}]
+    plan = plan_customer(replace(customer, contacts=()), account_of(customer, current), [], {})
+    assert sorted((s.action, s.fqn) for s in plan.steps) == [
+        ("AddAttribute", "tenant~region"), ("DeleteAttribute", "tenant~old"),
+        ("UpdateAttribute", "tenant~tier")]
+
+
+def test_attribute_names_are_made_valid() -> None:
+    assert attribute_fqn("CREDIT LIMIT") == "tenant~credit-limit"
+    assert attribute_fqn("  ") is None
+
+
+def test_acumatica_json_round_trips_and_fixtures_read() -> None:
+    customers = AcumaticaFileSource(FIXTURES).customers()
+    assert len(customers) == 13
+    seed = customers[0]
+    assert (seed.customer_id, seed.name, seed.primary.email) == ("C000000288", "Facebook",
+                                                                  "markz@test.com")
+    for customer in customers:
+        assert customer_from_json(customer_to_json(customer)) == customer
