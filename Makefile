@@ -7,7 +7,7 @@ PORT   ?= 8080
 DB     ?= data/b2b-mock.json
 SEED   ?= fixtures/seed_accounts.json
 
-.PHONY: serve test install install-test clean
+.PHONY: serve test demo install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ serve: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/python -m sync_client.demo
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .hypothesis
