@@ -7,7 +7,7 @@ PORT   ?= 8080
 DB     ?= data/b2b-mock.json
 SEED   ?= fixtures/seed_accounts.json
 
-.PHONY: serve test demo install install-test clean
+.PHONY: serve test test-thorough contract demo install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ serve: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+# The property tests with many more and longer runs (tens of minutes).
+test-thorough: install-test
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest contract_tests
+
+# The contract suite against a live host: make contract URL=http://127.0.0.1:8080
+# (credentials and tenant from B2B_CLIENT_ID, B2B_CLIENT_SECRET, B2B_TENANT).
+contract: install-test
+	@test -n "$(URL)" || (echo "usage: make contract URL=http://host:port" >&2; exit 2)
+	B2B_CONTRACT_URL=$(URL) $(BIN)/python -m pytest contract_tests/test_conformance.py
 
 demo: install
 	$(BIN)/python -m sync_client.demo
