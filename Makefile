@@ -7,7 +7,7 @@ PORT   ?= 8080
 DB     ?= data/b2b-mock.json
 SEED   ?= fixtures/seed_accounts.json
 
-.PHONY: serve test test-thorough contract demo install install-test clean
+.PHONY: serve test test-thorough contract demo browser install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,20 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# The browser test drives Debian's Chromium; install it (as root, or with sudo) when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -qq && \
+	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 serve: install
 	$(BIN)/b2b-mock serve --host $(HOST) --port $(PORT) --db $(DB) --seed $(SEED)
 
-test: install-test
+test: install-test browser
 	$(BIN)/python -m pytest
 
 # The property tests with many more and longer runs (tens of minutes).

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import __version__, seeding, state
+from pathlib import Path
+
+from . import __version__, accounts, seeding, state
 from .errors import ServiceError, bad_request, not_found
 from .faults import fault_from
-from .tenancy import Scope
+from .tenancy import Scope, scope_of_table
+
+UI_PAGE = Path(__file__).resolve().parent / "ui" / "index.html"
 
 STATE_FORMAT = "b2b-mock/1"
 Reply = tuple[Any, int]
@@ -102,3 +106,44 @@ def delete_fault(fault_id: int) -> Reply:
 
 def expire_tokens() -> Reply:
     return {"expired": state.current().tickets.expire_all()}, 200
+
+
+def ui() -> tuple[str, int, dict[str, str]]:
+    return UI_PAGE.read_text(encoding="utf-8"), 200, {"Content-Type": "text/html"}
+
+
+def list_tenants() -> Reply:
+    store = state.current().store
+    found = []
+    for name in sorted(store.tables()):
+        if name.endswith("/accounts"):
+            scope = scope_of_table(name)
+            found.append({"tenant": scope.tenant, "site": scope.site,
+                          "accounts": len(store.all(name))})
+    return {"items": found}, 200
+
+
+def _summary(store: Any, scope: Scope, doc: dict[str, Any]) -> dict[str, Any]:
+    people = [u for _, u in store.all(scope.users(doc["id"]))]
+    return {"id": doc["id"], "companyOrOrganization": doc.get("companyOrOrganization"),
+            "externalId": doc.get("externalId"), "isActive": doc.get("isActive"),
+            "users": sum(1 for u in people if not u.get("isRemoved")),
+            "removedUsers": sum(1 for u in people if u.get("isRemoved")),
+            "updateDate": (doc.get("auditInfo") or {}).get("updateDate")}
+
+
+def list_tenant_accounts(tenant: int, site: int | None = None, q: str | None = None) -> Reply:
+    store = state.current().store
+    scope = Scope(tenant, site)
+    terms = (q or "").casefold().split()
+    with store.lock:
+        items = [_summary(store, scope, doc) for _, doc in store.all(scope.accounts)]
+    if terms:
+        items = [a for a in items if all(
+            t in f"{a['companyOrOrganization'] or ''} {a['externalId'] or ''}".casefold()
+            for t in terms)]
+    return {"totalCount": len(items), "items": items}, 200
+
+
+def get_tenant_account(tenant: int, account_id: int, site: int | None = None) -> Reply:
+    return accounts.get_account(state.current().store, Scope(tenant, site), account_id), 200

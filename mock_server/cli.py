@@ -67,6 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     lines = [
         f"b2b-mock serving on {base}",
         f"  B2B API      {base}/api/commerce/customer/b2baccounts",
+        f"  demo page    {base}/_mock/ui  (accounts, users and roles, the journal; live)",
         f"  API docs     {base}/api/ui/",
         f"  auth tickets {base}/api/platform/applications/authtickets/oauth",
         f"  operator API {base}/_mock/ (journal, faults, reset, seed, state)",

@@ -21,7 +21,7 @@ from .tenancy import SITE_HEADER, TENANT_HEADER
 
 log = logging.getLogger(__name__)
 
-UNTRACKED_PREFIXES = ("/_mock", "/api/ui", "/api/openapi")
+UNTRACKED_PREFIXES = ("/_mock", "/api/ui", "/api/openapi", "/favicon.ico")
 
 
 class DroppedConnection(ConnectionError):

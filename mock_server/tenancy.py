@@ -38,10 +38,11 @@ class Scope:
         return table.startswith(self.prefix + "/")
 
 
-def tenant_of_table(table: str) -> int:
-    """The tenant a table name belongs to (``t12s3/accounts`` -> 12)."""
+def scope_of_table(table: str) -> Scope:
+    """The scope a table name belongs to (``t12s3/accounts`` -> tenant 12, site 3)."""
     head = table.split("/", 1)[0][1:]
-    return int(head.split("s", 1)[0])
+    tenant, _, site = head.partition("s")
+    return Scope(int(tenant), int(site) if site else None)
 
 
 def scope_from_headers(headers, default_tenant: int) -> Scope:

@@ -1,0 +1,83 @@
+"""The demo page in a real browser: after a sync of the fixtures, Mark Z is the Primary Admin.
+
+Drives Debian's Chromium headless through Selenium and chromedriver (``make test`` installs them)
+and saves a screenshot to ``artifacts/ui-account.png``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from mock_server.process import ServerProcess
+from sync_client.erp import AcumaticaFileSource
+from sync_helpers import Target
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+@pytest.fixture
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail("Chromium and chromedriver are missing: run `make test`, which installs "
+                    "Debian's chromium and chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="b2b-ui-chrome-")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1440,1000",
+                 f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_page_shows_the_synced_account_with_its_primary_admin(browser, tmp_path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with ServerProcess() as server:
+        wait = WebDriverWait(browser, 15)
+        browser.get(server.url + "/_mock/ui")
+        wait.until(lambda b: "No accounts" in b.find_element(By.ID, "accounts").text)
+        target = Target(server, tmp_path)
+        target.tenant = 1
+        target.sync(*AcumaticaFileSource(ROOT / "fixtures" / "acumatica").customers())
+        # no reload: the page refreshes itself while the sync runs
+        row = wait.until(ready.element_to_be_clickable(
+            (By.CSS_SELECTOR, 'tr.account[data-external-id="C000000288"]')))
+        assert "Facebook" in row.text
+        search = browser.find_element(By.ID, "search")
+        search.send_keys("Contoso")
+        wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "tr.account")) == 1)
+        search.clear()
+        search.send_keys("Facebook")
+        row = wait.until(ready.element_to_be_clickable(
+            (By.CSS_SELECTOR, 'tr.account[data-external-id="C000000288"]')))
+        row.click()
+        mark = wait.until(ready.presence_of_element_located(
+            (By.CSS_SELECTOR, 'tr.user[data-email="markz@test.com"]')))
+        assert "Mark Z" in mark.text
+        assert mark.find_element(By.CSS_SELECTOR, ".roles").text == "Primary Admin"
+        assert browser.find_element(By.ID, "account-title").text == "Facebook"
+        assert "tenant~customer-class" in browser.find_element(By.ID, "attributes").text
+        wait.until(lambda b: "AddUser" in b.find_element(By.ID, "journal").text
+                   or "/user" in b.find_element(By.ID, "journal").text)
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "ui-account.png"))
+        assert (ARTIFACTS / "ui-account.png").stat().st_size > 10_000
