@@ -59,13 +59,15 @@ def export_state() -> Reply:
 
 def import_state(body: dict[str, Any]) -> Reply:
     tables = body["tables"]
-    for name, docs in tables.items():
-        if "/" not in name or not name.startswith("t"):
-            raise bad_request(f"'{name}' is not a b2b-mock table name")
-        for doc_id in docs:
-            if not str(doc_id).isdigit():
-                raise bad_request(f"document id '{doc_id}' in '{name}' is not a whole number")
-    state.current().store.replace(tables)
+    for name in tables:
+        try:
+            scope_of_table(name)
+        except ValueError:
+            raise bad_request(f"'{name}' is not a b2b-mock table name") from None
+    try:
+        state.current().store.replace(tables)
+    except ValueError as exc:
+        raise bad_request(str(exc)) from None
     return {"tables": len(tables)}, 200
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config, seeding
+from .admin_api import STATE_FORMAT
 from .errors import ServiceError
 from .storage import Store, StoreLocked
 from .tenancy import Scope
@@ -121,7 +122,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         result = _admin(args.url, "GET", "/state")
     else:
         store = _open_store(args.db)
-        result = {"format": "b2b-mock/1", "tables": store.dump()}
+        result = {"format": STATE_FORMAT, "tables": store.dump()}
         store.close()
     text = json.dumps(result, indent=2, ensure_ascii=False)
     if args.output and args.output != "-":
@@ -137,9 +138,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.url:
         result = _admin(args.url, "PUT", "/state", data)
     else:
+        if data.get("format") != STATE_FORMAT:
+            raise SystemExit(f"b2b-mock: {args.file} is not a b2b-mock export ({STATE_FORMAT})")
         store = _open_store(args.db)
-        store.replace(data["tables"])
-        store.close()
+        try:
+            store.replace(data["tables"])
+        except ValueError as exc:
+            raise SystemExit(f"b2b-mock: {args.file}: {exc}") from None
+        finally:
+            store.close()
         result = {"tables": len(data["tables"])}
     print(json.dumps(result))
     return 0

@@ -245,7 +245,14 @@ class Store:
         return len(names)
 
     def replace(self, data: dict[str, dict[str, Doc]]) -> None:
-        """Make ``data`` (TinyDB's file layout) the whole state, durably and at once."""
+        """Make ``data`` (TinyDB's file layout) the whole state, durably and at once.
+
+        Raises ValueError, before changing anything, when ``data`` is not in that layout.
+        """
+        for name, docs in data.items():
+            if not isinstance(docs, dict) or not all(str(k).isdigit() and isinstance(v, dict)
+                                                     for k, v in docs.items()):
+                raise ValueError(f"table '{name}' must map whole-number ids to documents")
         with self.transaction() as tx:
             for name in self.tables():
                 tx.drop(name)

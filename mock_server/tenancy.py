@@ -40,8 +40,10 @@ class Scope:
 
 def scope_of_table(table: str) -> Scope:
     """The scope a table name belongs to (``t12s3/accounts`` -> tenant 12, site 3)."""
-    head = table.split("/", 1)[0][1:]
-    tenant, _, site = head.partition("s")
+    head, slash, _ = table.partition("/")
+    tenant, _, site = head[1:].partition("s")
+    if not slash or not head.startswith("t"):
+        raise ValueError(f"'{table}' is not a table name")
     return Scope(int(tenant), int(site) if site else None)
 
 
