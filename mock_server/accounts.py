@@ -7,7 +7,7 @@ from typing import Any
 
 from . import audit, attributes, spec
 from .errors import already_exists, bad_request, not_found
-from .filters import parse_datetime
+from .filters import equality_on, parse_datetime
 from .listing import ListQuery, page, predicate_for
 from .storage import Store, Transaction
 from .tenancy import Scope
@@ -50,8 +50,8 @@ def _check_external_id_free(store: Store, scope: Scope, external_id: str | None,
                             own_id: int | None = None) -> None:
     if external_id is None:
         return
-    for doc_id, doc in store.all(scope.accounts):
-        if doc.get("externalId") == external_id and doc_id != own_id:
+    for doc_id in store.lookup(scope.accounts, "externalId", external_id):
+        if doc_id != own_id:
             raise already_exists(f"An account with externalId '{external_id}' already exists "
                                  f"(id {doc_id})", externalId=external_id, id=doc_id)
 
@@ -110,10 +110,15 @@ def get_account(store: Store, scope: Scope, account_id: int) -> dict[str, Any]:
 def list_accounts(store: Store, scope: Scope, query: ListQuery) -> dict[str, Any]:
     fields = account_fields()
     predicate = predicate_for(query, fields)
+    wanted = equality_on(query.filter, "externalId") if query.filter else None
     with store.lock:
-        docs = [doc for _, doc in store.all(scope.accounts)]
-        if predicate is not None:
-            docs = [doc for doc in docs if predicate(doc)]
+        if wanted is not None:  # the sync's lookup: answered from the index, not a scan
+            docs = [store.get(scope.accounts, i)
+                    for i in store.lookup(scope.accounts, "externalId", wanted)]
+        else:
+            docs = [doc for _, doc in store.all(scope.accounts)]
+            if predicate is not None:
+                docs = [doc for doc in docs if predicate(doc)]
         envelope = page(docs, query, fields, TEXT_FIELDS)
         envelope["items"] = [present(store, scope, doc) for doc in envelope["items"]]
     return envelope

@@ -292,6 +292,24 @@ def parse_filter(text: str, fields: dict[str, str]) -> Predicate:
     return _Parser(text, fields).parse()
 
 
+def equality_on(text: str, field: str) -> str | None:
+    """The value when ``text`` is exactly ``<field> eq <text value>``, else None.
+
+    Lets a list answer the most common filter (the sync's ``externalId eq '...'``) from an index.
+    """
+    try:
+        tokens = tokenize(text)
+    except FilterError:
+        return None
+    if len(tokens) != 3 or tokens[0].kind != "word" or tokens[0].text.lower() != field.lower():
+        return None
+    if tokens[1].kind != "word" or tokens[1].text.lower() != "eq":
+        return None
+    if tokens[2].kind == "word" and tokens[2].text.lower() == "null":
+        return None
+    return tokens[2].text if tokens[2].kind in ("word", "string") else None
+
+
 _SORT_RE = re.compile(r"^\s*(\S+)(?:\s+(\S+))?\s*$")
 
 

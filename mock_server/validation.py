@@ -19,6 +19,23 @@ from jsonschema import Draft4Validator, ValidationError
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 
 
+_validators: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
+
+
+def _validator_for(param: dict[str, Any]) -> Draft4Validator:
+    """One compiled validator per parameter definition (Connexion builds one per request).
+
+    Keyed by the definition's identity, which stays alive (and so unique) as long as the app;
+    the definition is kept in the cache entry to guarantee that.
+    """
+    cached = _validators.get(id(param))
+    if cached is None or cached[0] is not param:
+        schema = copy.deepcopy(param.get("schema", param))
+        cached = (param, Draft4Validator(schema, format_checker=FORMAT_CHECKER))
+        _validators[id(param)] = cached
+    return cached[1]
+
+
 class NamingParameterValidator(ParameterValidator):
     """Validates one parameter; the message names the parameter and its location."""
 
@@ -29,9 +46,8 @@ class NamingParameterValidator(ParameterValidator):
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
-            schema = copy.deepcopy(param).get("schema", param)
             try:
-                Draft4Validator(schema, format_checker=FORMAT_CHECKER).validate(value)
+                _validator_for(param).validate(value)
             except ValidationError as exc:
                 return f"Invalid {parameter_type} parameter '{name}': {exc.message}"
             return None

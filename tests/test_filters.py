@@ -110,3 +110,14 @@ def test_sort_clauses() -> None:
         parse_sort("nope asc", FIELDS)
     with pytest.raises(FilterError, match="asc or desc"):
         parse_sort("name sideways", FIELDS)
+
+
+def test_plain_equality_is_recognised_for_index_lookups() -> None:
+    from mock_server.filters import equality_on
+
+    assert equality_on("externalId eq 'C000000288'", "externalId") == "C000000288"
+    assert equality_on("EXTERNALID EQ C1", "externalId") == "C1"
+    assert equality_on("externalId eq 'C1' or externalId eq 'C2'", "externalId") is None
+    assert equality_on("externalId ne 'C1'", "externalId") is None
+    assert equality_on("externalId eq null", "externalId") is None
+    assert equality_on("taxId eq 'C1'", "externalId") is None

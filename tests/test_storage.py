@@ -183,3 +183,24 @@ def test_eight_threads_adding_users_to_one_account(tmp_path) -> None:
                               params={"pageSize": 200}, timeout=10).json()
         assert sorted(u["emailAddress"] for u in listed["items"]) == sorted(emails)
         assert listed["totalCount"] == 160
+
+
+def test_the_external_id_index_follows_puts_deletes_drops_and_reopens(tmp_path) -> None:
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 1001, {"id": 1001, "externalId": "C1"})
+        tx.put("t1/accounts", 1002, {"id": 1002, "externalId": "C2"})
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 1002, {"id": 1002, "externalId": "C3"})
+        tx.delete("t1/accounts", 1001)
+    assert store.lookup("t1/accounts", "externalId", "C1") == []
+    assert store.lookup("t1/accounts", "externalId", "C2") == []
+    assert store.lookup("t1/accounts", "externalId", "C3") == [1002]
+    store.close()
+    reopened = Store(path)
+    assert reopened.lookup("t1/accounts", "externalId", "C3") == [1002]
+    reopened.drop_tables(lambda name: True)
+    assert reopened.lookup("t1/accounts", "externalId", "C3") == []
+    with pytest.raises(KeyError):
+        reopened.lookup("t1/accounts", "taxId", "x")
