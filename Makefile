@@ -7,7 +7,7 @@ PORT   ?= 8080
 DB     ?= data/b2b-mock.json
 SEED   ?= fixtures/seed_accounts.json
 
-.PHONY: serve test test-thorough contract demo browser install install-test clean
+.PHONY: serve test test-thorough contract demo bench browser install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test-thorough: install-test
 contract: install-test
 	@test -n "$(URL)" || (echo "usage: make contract URL=http://host:port" >&2; exit 2)
 	B2B_CONTRACT_URL=$(URL) $(BIN)/python -m pytest contract_tests/test_conformance.py
+
+# Speed as ratios measured in one run (uses wrk when installed, Prism via npx when npm is).
+bench: install
+	$(BIN)/python bench/run.py
 
 demo: install
 	$(BIN)/python -m sync_client.demo

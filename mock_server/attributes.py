@@ -89,7 +89,7 @@ def add(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
         attribute = _make(store, tx, scope, body, actor)
         doc["attributes"].append(attribute)
         accounts.save(tx, scope, doc, actor)
-    return copy.deepcopy(attribute)
+    return attribute
 
 
 def update(store: Store, scope: Scope, account_id: int, fqn: str, body: dict[str, Any],
@@ -107,7 +107,7 @@ def update(store: Store, scope: Scope, account_id: int, fqn: str, body: dict[str
         attribute["values"] = list(body.get("values") or [])
         attribute["auditInfo"] = audit.updated(attribute.get("auditInfo"), actor)
         accounts.save(tx, scope, doc, actor)
-    return copy.deepcopy(attribute)
+    return attribute
 
 
 def delete(store: Store, scope: Scope, account_id: int, fqn: str, actor: str) -> None:
@@ -120,7 +120,7 @@ def delete(store: Store, scope: Scope, account_id: int, fqn: str, actor: str) ->
 def get(store: Store, scope: Scope, account_id: int, fqn: str) -> dict[str, Any]:
     with store.lock:
         doc = accounts.stored(store, scope, account_id)
-        return copy.deepcopy(doc["attributes"][_index(doc, fqn)])
+        return doc["attributes"][_index(doc, fqn)]
 
 
 def list_attributes(store: Store, scope: Scope, account_id: int,
@@ -128,7 +128,7 @@ def list_attributes(store: Store, scope: Scope, account_id: int,
     fields = attribute_fields()
     predicate = predicate_for(query, fields)
     with store.lock:
-        items = copy.deepcopy(accounts.stored(store, scope, account_id)["attributes"])
+        items = accounts.stored(store, scope, account_id)["attributes"]
     if predicate is not None:
         items = [a for a in items if predicate(a)]
     return page(items, query, fields)

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import routes
 from .errors import error_body
-from .journal import decode_body
+from .journal import MAX_BODY
 from .state import MockState
 from .tenancy import SITE_HEADER, TENANT_HEADER
 
@@ -103,8 +103,8 @@ class FrontDoor:
                 "status": status[0],
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
                 "faults": [f.kind for f in faults],
-                "requestBody": decode_body(b"".join(request_body)),
-                "responseBody": decode_body(b"".join(response_body)),
+                "requestBody": b"".join(request_body)[:MAX_BODY + 1],
+                "responseBody": b"".join(response_body)[:MAX_BODY + 1],
             })
 
         async def send_logged(message: dict[str, Any]) -> None:

@@ -13,14 +13,15 @@ MAX_BODY = 64 * 1024
 
 
 def decode_body(raw: bytes) -> Any:
-    """A body as JSON when it is JSON, as text otherwise; cut at 64 KiB."""
+    """A body as JSON when it is JSON, as text otherwise; longer than 64 KiB, cut as text."""
     if not raw:
         return None
+    if len(raw) > MAX_BODY:
+        return raw[:MAX_BODY].decode("utf-8", errors="replace") + "…"
     try:
         return json.loads(raw)
     except ValueError:
-        text = raw[:MAX_BODY].decode("utf-8", errors="replace")
-        return text + ("…" if len(raw) > MAX_BODY else "")
+        return raw.decode("utf-8", errors="replace")
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Journal:
         self._entries = deque(maxlen=self.size)
 
     def record(self, entry: dict[str, Any]) -> None:
+        """Keep an entry; its bodies may be raw bytes, decoded only when somebody reads them."""
         with self._lock:
             entry["seq"] = next(self._seq)
             self._entries.append(entry)
@@ -63,4 +65,10 @@ class Journal:
                  and (since is None or e["seq"] > since)]
         if newest_first:
             found.reverse()
-        return found[:limit] if limit else found
+        found = found[:limit] if limit else found
+        return [{**e, "requestBody": _decoded(e["requestBody"]),
+                 "responseBody": _decoded(e["responseBody"])} for e in found]
+
+
+def _decoded(body: Any) -> Any:
+    return decode_body(body) if isinstance(body, bytes) else body

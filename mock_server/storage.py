@@ -12,6 +12,9 @@ Here TinyDB runs on an in-memory storage and the file side is split in two:
   was never answered) is dropped.
 
 The journal is folded into a fresh snapshot at start-up and whenever it grows past a threshold.
+
+Stored documents are never changed in place: a writer copies the document, changes the copy and
+puts it. Readers may therefore hand stored documents out (to be serialized) without copying.
 """
 
 from __future__ import annotations

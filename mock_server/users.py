@@ -128,7 +128,7 @@ def add_user(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
         for role_id in role_ids:
             user["roles"] = roles.with_role(user["roles"], role_id, user["userId"])
         _save(tx, scope, account_id, user)
-    return copy.deepcopy(user), not removed
+    return user, not removed
 
 
 def update_user(store: Store, scope: Scope, account_id: int, user_id: str,
@@ -152,7 +152,7 @@ def update_user(store: Store, scope: Scope, account_id: int, user_id: str,
             _clash(store, scope, account_id, user, user_id)
         user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
         _save(tx, scope, account_id, user)
-    return copy.deepcopy(user)
+    return user
 
 
 def remove_user(store: Store, scope: Scope, account_id: int, user_id: str, actor: str) -> None:
@@ -174,14 +174,12 @@ def list_users(store: Store, scope: Scope, account_id: int, query: ListQuery) ->
         docs = [doc for _, doc in store.all(scope.users(account_id))]
         if predicate is not None:
             docs = [doc for doc in docs if predicate(doc)]
-        envelope = page(docs, query, fields, TEXT_FIELDS)
-        envelope["items"] = copy.deepcopy([dict(d) for d in envelope["items"]])
-    return envelope
+        return page(docs, query, fields, TEXT_FIELDS)
 
 
 def get_roles(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
     with store.lock:
-        found = copy.deepcopy(_stored(store, scope, account_id, user_id)["roles"])
+        found = _stored(store, scope, account_id, user_id)["roles"]
     return {"startIndex": 0, "pageSize": len(found), "pageCount": 1 if found else 0,
             "totalCount": len(found), "items": found}
 

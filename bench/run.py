@@ -1,0 +1,349 @@
+"""``make bench``: b2b-mock's speed as ratios measured in one run on this machine.
+
+For a store of 10 accounts and one of 10,000 accounts with 100,000 users it drives, with 16
+concurrent connections, GetB2BAccount, GetB2BAccounts (filter and sort), GetUsers
+(``isRemoved eq false``), AddUser, UpdateUser and AddUserRoleAsync, plus a no-op on the same
+server stack (``/_mock/health``), and reports requests/s, p50/p99 latency and the server's memory.
+It also times a sync of 1,000 customers with 5 contacts each and counts the calls of an
+unchanged re-sync, and, when npm is there, measures Prism's static mock of the same spec.
+
+Load comes from ``wrk`` when it is installed (Lua scripts vary ids and bodies), otherwise from a
+Python load generator with one keep-alive connection per thread; the report says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from http.client import HTTPConnection
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mock_server import accounts, users  # noqa: E402
+from mock_server.process import ServerProcess, free_port  # noqa: E402
+from mock_server.storage import Store  # noqa: E402
+from mock_server.tenancy import Scope  # noqa: E402
+
+BASE = "/api/commerce/customer/b2baccounts"
+TICKET = "/api/platform/applications/authtickets/oauth"
+CONNECTIONS = 16
+USERS_PER_ACCOUNT = 10
+
+
+# ---------------------------------------------------------------------- data
+def build_store(path: Path, n_accounts: int) -> list[tuple[int, str]]:
+    """A snapshot file of ``n_accounts`` accounts with 10 users each, made by the domain code.
+
+    Returns (account id, user id) pairs to aim updates at.
+    """
+    store, scope = Store(), Scope(1)
+    pairs: list[tuple[int, str]] = []
+    for i in range(n_accounts):
+        account = accounts.add_account(store, scope, {
+            "companyOrOrganization": f"Company {i:05d}", "externalId": f"C{i:09d}",
+            "isActive": i % 5 != 0, "taxId": f"{i:02d}-{i:07d}"}, "bench")
+        for j in range(USERS_PER_ACCOUNT):
+            user, _ = users.add_user(store, scope, account["id"], {"b2BUser": {
+                "emailAddress": f"user{j}@company{i}.example.com", "firstName": f"First{j}",
+                "lastName": f"Last{i}", "roles": [{"roleId": 1 if j == 0 else 2}]}}, "bench")
+            pairs.append((account["id"], user["userId"]))
+    path.write_text(json.dumps(store.dump()))
+    return pairs
+
+
+def ticket(url: str) -> str:
+    return requests.post(url + TICKET, json={"client_id": "b2b-mock-client",
+                                             "client_secret": "b2b-mock-secret"},
+                         timeout=10).json()["access_token"]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# ---------------------------------------------------------------------- load
+@dataclass
+class Op:
+    name: str
+    method: str
+    paths: list[str]  # one is picked at random per request
+    body: str | None = None  # "{n}" is replaced by a request counter
+
+
+def operations(pairs: list[tuple[int, str]], n_accounts: int) -> list[Op]:
+    rng = random.Random(7)
+    sample = rng.sample(pairs, min(4000, len(pairs)))
+    account_ids = [1001 + rng.randrange(n_accounts) for _ in range(2000)]
+    flt = "filter=isActive%20eq%20true%20and%20companyOrOrganization%20sw%20%27Company%200%27"
+    return [
+        Op("noop (/_mock/health)", "GET", ["/_mock/health"]),
+        Op("GetB2BAccount", "GET", [f"{BASE}/{a}" for a in account_ids]),
+        Op("GetB2BAccounts filter+sort", "GET",
+           [f"{BASE}?{flt}&sortBy=companyOrOrganization%20desc&pageSize=20"]),
+        Op("GetUsers isRemoved eq false", "GET",
+           [f"{BASE}/{a}/users?filter=isRemoved%20eq%20false" for a in account_ids]),
+        Op("AddUser", "POST", [f"{BASE}/{a}/user" for a in account_ids],
+           '{"b2BUser": {"emailAddress": "bench{n}@load.example.com", "firstName": "B"}}'),
+        Op("UpdateUser", "PUT", [f"{BASE}/{a}/user/{u}" for a, u in sample],
+           '{"firstName": "Renamed{n}"}'),
+        Op("AddUserRoleAsync", "POST", [f"{BASE}/{a}/user/{u}/roles/3" for a, u in sample]),
+    ]
+
+
+def _wrk_script(op: Op, token: str, directory: Path) -> Path:
+    paths = ",".join(json.dumps(p) for p in op.paths)
+    body = json.dumps(op.body or "")
+    script = directory / f"{op.name.split()[0]}.lua"
+    script.write_text(f"""
+local paths = {{{paths}}}
+local body = {body}
+local n = 0
+local thread_id = 0
+setup = function(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
+request = function()
+  n = n + 1
+  local path = paths[math.random(#paths)]
+  local headers = {{["Authorization"] = "Bearer {token}", ["Content-Type"] = "application/json"}}
+  local b = nil
+  if body ~= "" then b = string.gsub(body, "{{n}}", tostring(tid) .. "x" .. tostring(n) .. "x" .. tostring(math.random(1000000000))) end
+  return wrk.format("{op.method}", path, headers, b)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %f %f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), summary.errors.status))
+end
+""")
+    return script
+
+
+def run_wrk(url: str, op: Op, token: str, seconds: int, directory: Path) -> dict[str, float]:
+    script = _wrk_script(op, token, directory)
+    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+                          "-s", str(script), url], capture_output=True, text=True,
+                         timeout=seconds + 60).stdout
+    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
+    requests_done, duration_us, p50, p99, bad = line.split()[1:]
+    return {"rps": int(requests_done) / (int(duration_us) / 1e6), "p50_ms": float(p50) / 1000,
+            "p99_ms": float(p99) / 1000, "non_2xx": int(bad)}
+
+
+def run_python(url: str, op: Op, token: str, seconds: int) -> dict[str, float]:
+    host, port = url.split("//")[1].split(":")
+    latencies: list[float] = []
+    bad = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(tid: int) -> None:
+        connection = HTTPConnection(host, int(port), timeout=30)
+        rng, n, mine = random.Random(tid), 0, []
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        while time.monotonic() < deadline:
+            n += 1
+            body = op.body.replace("{n}", f"{tid}x{n}") if op.body else None
+            started = time.perf_counter()
+            connection.request(op.method, rng.choice(op.paths), body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - started)
+            if response.status >= 400:
+                with lock:
+                    bad[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONNECTIONS)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return {"rps": len(latencies) / elapsed, "p50_ms": statistics.median(latencies) * 1000,
+            "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000, "non_2xx": bad[0]}
+
+
+def measure(url: str, ops: list[Op], token: str, seconds: int, use_wrk: bool,
+            directory: Path) -> dict[str, dict[str, float]]:
+    results = {}
+    for op in ops:
+        run = run_wrk if use_wrk else run_python
+        args = (url, op, token, seconds, directory) if use_wrk else (url, op, token, seconds)
+        results[op.name] = run(*args)
+        print(f"    {op.name:<30} {results[op.name]['rps']:8.0f} req/s  "
+              f"p50 {results[op.name]['p50_ms']:6.1f} ms  p99 {results[op.name]['p99_ms']:6.1f} ms"
+              + (f"  ({results[op.name]['non_2xx']} non-2xx)" if results[op.name]["non_2xx"] else ""),
+              flush=True)
+    return results
+
+
+# ---------------------------------------------------------------------- prism
+def measure_prism(ops: list[Op], seconds: int, use_wrk: bool, directory: Path) -> Any:
+    if shutil.which("npx") is None:
+        return None
+    port = free_port()
+    process = subprocess.Popen(["npx", "--yes", "@stoplight/prism-cli@5", "mock", "-p",
+                                str(port), "-h", "127.0.0.1",
+                                str(ROOT / "openapi" / "b2baccounts.yaml")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            return None
+        wanted = [op for op in ops if op.name == "GetB2BAccount"]
+        return measure(url, wanted, "prism", seconds, use_wrk, directory)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# ---------------------------------------------------------------------- sync
+def measure_sync(customers: int, contacts: int) -> dict[str, float]:
+    from sync_client.erp import Contact, Customer
+    from sync_client.log import SyncLog
+    from sync_client.refs import RefStore
+    from sync_client.sync import make_syncer
+    from sync_client.transport import Credentials
+
+    erp = [Customer(f"C{i:09d}", f"Customer {i}", "Active", "LOCAL", None, (("TIER", "Gold"),),
+                    tuple(Contact(i * 10 + j, "First", f"Last{j}", f"c{j}@cust{i}.example.com",
+                                  primary=j == 0, enabled=True) for j in range(contacts)))
+           for i in range(customers)]
+    with ServerProcess() as server, tempfile.TemporaryDirectory() as tmp:
+        def run() -> Any:
+            refs = RefStore(Path(tmp) / "state.json", server.url)
+            try:
+                return make_syncer(server.url, Credentials("b2b-mock-client", "b2b-mock-secret"),
+                                   SyncLog(None), refs, 1).run(erp)
+            finally:
+                refs.close()
+        started = time.perf_counter()
+        first = run()
+        elapsed = time.perf_counter() - started
+        started = time.perf_counter()
+        again = run()
+        resync = time.perf_counter() - started
+    return {"customers": customers, "contacts": customers * contacts,
+            "first_sync_s": elapsed, "records_per_s": customers * (contacts + 1) / elapsed,
+            "first_sync_writes": first.writes, "resync_s": resync, "resync_reads": again.reads,
+            "resync_writes": again.writes}
+
+
+# ---------------------------------------------------------------------- report
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=5, help="per operation and store")
+    parser.add_argument("--accounts", type=int, default=10_000, help="accounts of the large store")
+    parser.add_argument("--sync-customers", type=int, default=1000)
+    parser.add_argument("--no-prism", action="store_true")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+    use_wrk = shutil.which("wrk") is not None
+    report: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "python": platform.python_version(), "processor": platform.machine()},
+        "load_generator": "wrk" if use_wrk else "python threads (wrk not installed)",
+        "connections": CONNECTIONS, "seconds_per_operation": args.seconds, "stores": {},
+    }
+    print(f"load generator: {report['load_generator']}, {CONNECTIONS} connections")
+    with tempfile.TemporaryDirectory(prefix="b2b-bench-") as tmp:
+        directory = Path(tmp)
+        for label, n_accounts in (("10 accounts", 10), (f"{args.accounts} accounts", args.accounts)):
+            print(f"\n{label} ({n_accounts * USERS_PER_ACCOUNT} users): building the store...",
+                  flush=True)
+            db = directory / f"{n_accounts}.json"
+            pairs = build_store(db, n_accounts)
+            with ServerProcess(db, extra_args=["--journal-size", "1000"]) as server:
+                memory_loaded = rss_mb(server.process.pid)
+                token = ticket(server.url)
+                results = measure(server.url, operations(pairs, n_accounts), token,
+                                  args.seconds, use_wrk, directory)
+                report["stores"][label] = {"accounts": n_accounts,
+                                           "users": n_accounts * USERS_PER_ACCOUNT,
+                                           "rss_mb_loaded": memory_loaded,
+                                           "rss_mb_after": rss_mb(server.process.pid),
+                                           "operations": results}
+                print(f"    server memory: {memory_loaded:.0f} MB loaded, "
+                      f"{report['stores'][label]['rss_mb_after']:.0f} MB after the load")
+        if not args.no_prism:
+            print("\nPrism (static examples of the same spec, via npx)...", flush=True)
+            report["prism"] = measure_prism(operations([(1001, "0" * 32)], 10), args.seconds,
+                                            use_wrk, directory)
+    print(f"\nsync of {args.sync_customers} customers x 5 contacts...", flush=True)
+    report["sync"] = measure_sync(args.sync_customers, 5)
+    report["ratios"] = ratios(report)
+    Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+    print("\n" + table(report))
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+def ratios(report: dict[str, Any]) -> dict[str, float]:
+    small, large = list(report["stores"].values())
+    s, l = small["operations"], large["operations"]
+    out = {"GetB2BAccount large/small": l["GetB2BAccount"]["rps"] / s["GetB2BAccount"]["rps"]}
+    for name in s:
+        if not name.startswith("noop"):
+            out[f"{name} / noop (large store)"] = l[name]["rps"] / l["noop (/_mock/health)"]["rps"]
+    for name in ("AddUser", "UpdateUser", "AddUserRoleAsync"):
+        out[f"{name} / GetB2BAccount (large store)"] = l[name]["rps"] / l["GetB2BAccount"]["rps"]
+    if report.get("prism"):
+        out["GetB2BAccount / Prism"] = s["GetB2BAccount"]["rps"] / \
+            report["prism"]["GetB2BAccount"]["rps"]
+    return out
+
+
+def table(report: dict[str, Any]) -> str:
+    small, large = list(report["stores"].values())
+    lines = [f"| operation | {small['accounts']} accounts req/s (p50/p99 ms) | "
+             f"{large['accounts']} accounts req/s (p50/p99 ms) |", "| --- | ---: | ---: |"]
+    for name, s in small["operations"].items():
+        l = large["operations"][name]
+        lines.append(f"| {name} | {s['rps']:.0f} ({s['p50_ms']:.1f}/{s['p99_ms']:.1f}) | "
+                     f"{l['rps']:.0f} ({l['p50_ms']:.1f}/{l['p99_ms']:.1f}) |")
+    lines.append(f"| server memory (MB) | {small['rss_mb_after']:.0f} | {large['rss_mb_after']:.0f} |")
+    lines += ["", "| ratio | value |", "| --- | ---: |"]
+    lines += [f"| {k} | {v:.2f} |" for k, v in report["ratios"].items()]
+    sync = report["sync"]
+    lines += ["", f"sync: {sync['customers']} customers x 5 contacts in {sync['first_sync_s']:.1f} s "
+              f"({sync['records_per_s']:.0f} records/s, {sync['first_sync_writes']} writes); "
+              f"unchanged re-sync: {sync['resync_reads']} reads, {sync['resync_writes']} writes "
+              f"in {sync['resync_s']:.1f} s"]
+    machine = report["machine"]
+    lines.append(f"machine: {machine['cpus']} cores, {machine['processor']}, {machine['platform']}, "
+                 f"Python {machine['python']}; load: {report['load_generator']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
