@@ -26,6 +26,19 @@ def load_seed(store: Store, path: str | Path, default_tenant: int) -> dict[str, 
 
 
 def load_seed_data(store: Store, data: Any, default_tenant: int) -> dict[str, int]:
+    """Add the seed document's data, all or nothing.
+
+    The seed is first played on an in-memory copy of the store, so a rule it breaks halfway
+    (a duplicate e-mail, say) is reported before anything is stored.
+    """
+    with store.lock:
+        rehearsal = Store()
+        rehearsal.replace(store.dump())
+        _load(rehearsal, data, default_tenant)
+        return _load(store, data, default_tenant)
+
+
+def _load(store: Store, data: Any, default_tenant: int) -> dict[str, int]:
     counts = {"accounts": 0, "users": 0}
     for part in data if isinstance(data, list) else [data]:
         scope = Scope(int(part.get("tenant", default_tenant)),

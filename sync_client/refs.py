@@ -2,6 +2,7 @@
 
 Kept in a small TinyDB file so a later run (or a person) can see which B2B records each ERP
 record became, and so a contact deleted from the ERP can still be found and its user removed.
+One document per customer and target: ``{target, customerId, accountId, contacts}``.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import JSONStorage
+from tinydb.table import Document
+
+FLUSH_EVERY = 100
 
 
 class RefStore:
@@ -19,49 +23,67 @@ class RefStore:
 
     def __init__(self, path: str | Path, target: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # Cached: a run writes many references; flush() puts them on disk once per customer.
+        # Cached, and written to disk every FLUSH_EVERY changed customers and on close: the
+        # references can always be rebuilt (the sync matches users by e-mail), so a crash costs
+        # little, while writing the whole file per change made long runs quadratic.
         self.db = TinyDB(path, storage=CachingMiddleware(JSONStorage), indent=1)
         self.target = target
-        self.customers = self.db.table("customers")
-        self.contacts = self.db.table("contacts")
+        self.table = self.db.table("customers")
+        self._ids = {(doc["target"], doc["customerId"]): doc.doc_id for doc in self.table.all()}
+        self._dirty = 0
+
+    def _doc(self, customer_id: str) -> dict[str, Any] | None:
+        doc_id = self._ids.get((self.target, customer_id))
+        return self.table.get(doc_id=doc_id) if doc_id is not None else None
+
+    def _save(self, customer_id: str, **changes: Any) -> None:
+        current = self._doc(customer_id) or {"target": self.target, "customerId": customer_id,
+                                             "accountId": None, "contacts": {}}
+        updated = {**current, **changes}
+        doc_id = self._ids.get((self.target, customer_id))
+        if doc_id is None:
+            doc_id = self.table.insert(updated)
+            self._ids[(self.target, customer_id)] = doc_id
+        else:
+            self.table.upsert(Document(updated, doc_id=doc_id))
+        self._dirty += 1
 
     def account_id(self, customer_id: str) -> int | None:
-        row = self.customers.get((Query().target == self.target) &
-                                 (Query().customerId == customer_id))
-        return row["accountId"] if row else None
+        doc = self._doc(customer_id)
+        return doc["accountId"] if doc else None
 
     def set_account(self, customer_id: str, account_id: int) -> None:
-        self.customers.upsert({"target": self.target, "customerId": customer_id,
-                               "accountId": account_id},
-                              (Query().target == self.target) & (Query().customerId == customer_id))
+        if self.account_id(customer_id) != account_id:
+            self._save(customer_id, accountId=account_id)
 
     def contact_users(self, customer_id: str) -> dict[int, str]:
-        rows = self.contacts.search((Query().target == self.target) &
-                                    (Query().customerId == customer_id))
-        return {row["contactId"]: row["userId"] for row in rows}
+        doc = self._doc(customer_id)
+        return {int(k): v for k, v in (doc["contacts"] if doc else {}).items()}
 
     def set_contact(self, customer_id: str, contact_id: int, user_id: str) -> None:
-        where = ((Query().target == self.target) & (Query().customerId == customer_id) &
-                 (Query().contactId == contact_id))
-        self.contacts.upsert({"target": self.target, "customerId": customer_id,
-                              "contactId": contact_id, "userId": user_id}, where)
+        contacts = self.contact_users(customer_id)
+        if contacts.get(contact_id) != user_id:
+            contacts[contact_id] = user_id
+            self._save(customer_id, contacts={str(k): v for k, v in contacts.items()})
 
     def forget_contact(self, customer_id: str, contact_id: int) -> None:
-        self.contacts.remove((Query().target == self.target) &
-                             (Query().customerId == customer_id) &
-                             (Query().contactId == contact_id))
+        contacts = self.contact_users(customer_id)
+        if contacts.pop(contact_id, None) is not None:
+            self._save(customer_id, contacts={str(k): v for k, v in contacts.items()})
 
     def rows(self) -> list[dict[str, Any]]:
         """Every reference of this target: customers with their contacts' users."""
-        out = []
-        for customer in sorted(self.customers.search(Query().target == self.target),
-                               key=lambda r: r["customerId"]):
-            contacts = self.contact_users(customer["customerId"])
-            out.append({**customer, "contacts": dict(sorted(contacts.items()))})
-        return out
+        mine = [doc for doc in self.table.all() if doc["target"] == self.target]
+        return [{"customerId": doc["customerId"], "accountId": doc["accountId"],
+                 "contacts": dict(sorted(self.contact_users(doc["customerId"]).items()))}
+                for doc in sorted(mine, key=lambda d: d["customerId"])]
 
-    def flush(self) -> None:
-        self.db.storage.flush()
+    def flush(self, force: bool = False) -> None:
+        """Write to disk when enough has changed (or now, with ``force``)."""
+        if self._dirty and (force or self._dirty >= FLUSH_EVERY):
+            self.db.storage.flush()
+            self._dirty = 0
 
     def close(self) -> None:
+        self.flush(force=True)
         self.db.close()

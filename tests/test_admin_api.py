@@ -28,11 +28,12 @@ def test_seed_then_reset_one_tenant_or_all(client) -> None:
     assert one.get().json()["totalCount"] == 0
 
 
-def test_a_seed_that_breaks_a_rule_is_refused_clearly(client) -> None:
-    bad = {"accounts": [{"companyOrOrganization": "X",
-                         "users": [{"emailAddress": "nope"}]}]}
+def test_a_seed_that_breaks_a_rule_is_refused_clearly_and_stores_nothing(client) -> None:
+    bad = {"accounts": [{"companyOrOrganization": "Fine Co"},
+                        {"companyOrOrganization": "X", "users": [{"emailAddress": "nope"}]}]}
     assert_error(client.post("/_mock/seed", json=bad), 400, "MISSING_OR_INVALID_PARAMETER",
                  "nope")
+    assert client.get("/_mock/state").json()["tables"] == {}
 
 
 def test_export_reset_import_is_lossless(client) -> None:

@@ -106,8 +106,8 @@ def test_deactivated_disabled_and_deleted_contacts_are_removed(target) -> None:
     assert users["c1@fb.com"]["isRemoved"] is False
     for email in ("c2@fb.com", "c3@fb.com", "c4@fb.com"):
         assert users[email]["isRemoved"] is True and users[email]["isActive"] is False
-    refs = json.loads(target.state.read_text())["contacts"]
-    assert sorted(r["contactId"] for r in refs.values()) == [1, 2, 3]  # 4 was deleted
+    refs = next(iter(json.loads(target.state.read_text())["customers"].values()))
+    assert sorted(refs["contacts"]) == ["1", "2", "3"]  # 4 was deleted from the ERP
     result, _ = target.sync(facebook(contacts=(a, b, c)))  # reactivated and re-enabled
     users = target.users("C000000288")
     assert not users["c2@fb.com"]["isRemoved"] and not users["c3@fb.com"]["isRemoved"]
