@@ -72,7 +72,7 @@ def present(store: Store, scope: Scope, doc: dict[str, Any], with_users: bool = 
     """
     body = dict(doc)
     if with_users:
-        body["users"] = [u for _, u in store.all(scope.users(doc["id"]))]
+        body["users"] = store.docs(scope.users(doc["id"]))
     return body
 
 
@@ -119,7 +119,7 @@ def list_accounts(store: Store, scope: Scope, query: ListQuery) -> dict[str, Any
             docs = [store.get(scope.accounts, i)
                     for i in store.lookup(scope.accounts, "externalId", wanted)]
         else:
-            docs = [doc for _, doc in store.all(scope.accounts)]
+            docs = store.docs(scope.accounts)
             if predicate is not None:
                 docs = [doc for doc in docs if predicate(doc)]
         envelope = page(docs, query, fields, TEXT_FIELDS)

@@ -8,6 +8,7 @@ verbs (``journal``, ``fault``, ``expire-tokens``) need ``--url``.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from pathlib import Path
@@ -64,6 +65,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StoreLocked as exc:
         print(f"b2b-mock: {exc}", file=sys.stderr)
         return 2
+    # The loaded store is long-lived: keep the cycle collector from walking it again and again
+    # (measured: listing 10,000 accounts spent three quarters of its time in collections).
+    gc.freeze()
     base = f"http://{args.host}:{args.port}"
     lines = [
         f"b2b-mock serving on {base}",

@@ -148,17 +148,13 @@ class _Parser:
         parts = [self.and_expr()]
         while self.keyword("or"):
             parts.append(self.and_expr())
-        if len(parts) == 1:
-            return parts[0]
-        return lambda doc: any(p(doc) for p in parts)
+        return _either(parts)
 
     def and_expr(self) -> Predicate:
         parts = [self.term()]
         while self.keyword("and"):
             parts.append(self.term())
-        if len(parts) == 1:
-            return parts[0]
-        return lambda doc: all(p(doc) for p in parts)
+        return _both(parts)
 
     def term(self) -> Predicate:
         token = self.take()
@@ -249,15 +245,39 @@ class _Parser:
         return text
 
 
-def _compile(path: tuple[str, ...], op: str, kind: str, values: list[Any]) -> Predicate:
-    def read(doc: dict[str, Any]) -> Any:
+def _both(parts: list[Predicate]) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    first, rest = parts[0], _both(parts[1:])
+    return lambda doc: first(doc) and rest(doc)
+
+
+def _either(parts: list[Predicate]) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    first, rest = parts[0], _either(parts[1:])
+    return lambda doc: first(doc) or rest(doc)
+
+
+def _reader(path: tuple[str, ...], kind: str) -> Callable[[dict[str, Any]], Any]:
+    """How a comparison reads its field; the plain top-level case is a bare ``dict.get``."""
+    if kind != "date-time":
+        if len(path) == 1:
+            key = path[0]
+            return lambda doc: doc.get(key)
+        return lambda doc: _lookup(doc, path)
+
+    def read_date(doc: dict[str, Any]) -> Any:
         value = _lookup(doc, path)
-        if value is not None and kind == "date-time":
-            try:
-                return parse_datetime(value)
-            except (TypeError, ValueError):
-                return None
-        return value
+        try:
+            return parse_datetime(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+    return read_date
+
+
+def _compile(path: tuple[str, ...], op: str, kind: str, values: list[Any]) -> Predicate:
+    read = _reader(path, kind)
 
     value = values[0] if values else None
     if op in ("eq", "ne"):

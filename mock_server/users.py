@@ -171,7 +171,7 @@ def list_users(store: Store, scope: Scope, account_id: int, query: ListQuery) ->
     predicate = predicate_for(query, fields)
     with store.lock:
         accounts.stored(store, scope, account_id)
-        docs = [doc for _, doc in store.all(scope.users(account_id))]
+        docs = store.docs(scope.users(account_id))
         if predicate is not None:
             docs = [doc for doc in docs if predicate(doc)]
         return page(docs, query, fields, TEXT_FIELDS)
