@@ -107,12 +107,20 @@ class FrontDoor:
                 "responseBody": b"".join(response_body)[:MAX_BODY + 1],
             })
 
+        length: list[int | None] = [None]
+
         async def send_logged(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+                for key, value in message.get("headers", []):
+                    if key.lower() == b"content-length":
+                        length[0] = int(value)
             elif message["type"] == "http.response.body":
                 response_body.append(message.get("body", b""))
-                if not message.get("more_body"):
+                # A client may hold its whole answer before the closing empty chunk is sent:
+                # record as soon as the last byte is about to go.
+                sent = sum(len(chunk) for chunk in response_body)
+                if not message.get("more_body") or (length[0] is not None and sent >= length[0]):
                     record()
             await send(message)
 
