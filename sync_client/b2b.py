@@ -56,8 +56,13 @@ class B2BClient:
     def request(self, method: str, path: str = "", body: Any = None,
                 params: dict[str, Any] | None = None) -> Any:
         url = self.url(path)
-        response = self.session.request(method, url, json=body, params=params,
-                                        timeout=self.timeout)
+        try:
+            response = self.session.request(method, url, json=body, params=params,
+                                            timeout=self.timeout)
+        except requests.RequestException as exc:  # retries used up, or no connection at all
+            self.calls.append(Call(method, url, body, 0))
+            raise ServiceError(method, url, 0, {"message": f"no answer after retries: {exc}"}) \
+                from None
         self.calls.append(Call(method, url, body, response.status_code))
         try:
             payload = response.json() if response.content else None

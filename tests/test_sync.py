@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -219,3 +220,41 @@ def test_a_run_outlives_one_second_tickets(tmp_path) -> None:
         assert any(r["payload"] == "RefreshToken" for r in renewals)
         assert [r["actionType"] for r in log.errors] == ["Customer Contact", "Customer Sync"]
         assert result.done["AddUser"] == 24
+
+
+def test_retries_stop_at_the_deadline_and_the_record_is_an_error(target) -> None:
+    from sync_client.b2b import B2BClient, ServiceError
+    from sync_client.transport import b2b_session, retry_policy
+    from sync_helpers import CREDENTIALS
+
+    target.fault(kind="status", status=503, operation="GetB2BAccounts", percent=100)
+    session = b2b_session(target.url, CREDENTIALS, target.tenant,
+                          retry=retry_policy(total=50, backoff=0.1, deadline=1.0))
+    client = B2BClient(session, target.url)
+    started = time.monotonic()
+    with pytest.raises(ServiceError) as caught:
+        client.find_account("C000000288")
+    assert time.monotonic() - started < 10
+    assert caught.value.status == 503  # the last answer, once the deadline has passed
+    attempts = [e for e in target.journal() if e["operation"] == "GetB2BAccounts"]
+    assert 2 <= len(attempts) < 50
+
+
+def test_a_service_that_does_not_answer_is_an_error_row_not_a_crash(tmp_path) -> None:
+    from mock_server.process import free_port
+    from sync_client.b2b import B2BClient
+    from sync_client.log import SyncLog
+    from sync_client.refs import RefStore
+    from sync_client.sync import Syncer
+    from sync_client.transport import b2b_session, retry_policy
+    from sync_helpers import CREDENTIALS
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    session = b2b_session(url, CREDENTIALS, retry=retry_policy(total=2, backoff=0.01,
+                                                               deadline=2))
+    log = SyncLog(None)
+    refs = RefStore(tmp_path / "state.json", url)
+    result = Syncer(B2BClient(session, url), refs, log).run([facebook(), facebook(customer_id="C2")])
+    refs.close()
+    assert result.errors == 2 and len(result.plans) == 2
+    assert all("no answer" in row["description"] for row in log.errors)
