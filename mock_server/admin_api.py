@@ -121,12 +121,12 @@ def list_tenants() -> Reply:
         if name.endswith("/accounts"):
             scope = scope_of_table(name)
             found.append({"tenant": scope.tenant, "site": scope.site,
-                          "accounts": len(store.all(name))})
+                          "accounts": len(store.docs(name))})
     return {"items": found}, 200
 
 
 def _summary(store: Any, scope: Scope, doc: dict[str, Any]) -> dict[str, Any]:
-    people = [u for _, u in store.all(scope.users(doc["id"]))]
+    people = store.docs(scope.users(doc["id"]))
     return {"id": doc["id"], "companyOrOrganization": doc.get("companyOrOrganization"),
             "externalId": doc.get("externalId"), "isActive": doc.get("isActive"),
             "users": sum(1 for u in people if not u.get("isRemoved")),
@@ -139,7 +139,7 @@ def list_tenant_accounts(tenant: int, site: int | None = None, q: str | None = N
     scope = Scope(tenant, site)
     terms = (q or "").casefold().split()
     with store.lock:
-        items = [_summary(store, scope, doc) for _, doc in store.all(scope.accounts)]
+        items = [_summary(store, scope, doc) for doc in store.docs(scope.accounts)]
     if terms:
         items = [a for a in items if all(
             t in f"{a['companyOrOrganization'] or ''} {a['externalId'] or ''}".casefold()

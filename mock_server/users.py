@@ -60,7 +60,7 @@ def _clash(store: Store, scope: Scope, account_id: int, user: dict[str, Any],
     """409 when another user of the account that is not removed has this e-mail or name."""
     email = (user.get("emailAddress") or "").casefold()
     name = (user.get("userName") or "").casefold()
-    for _, other in store.all(scope.users(account_id)):
+    for other in store.docs(scope.users(account_id)):
         if other["userId"] == own_id or other.get("isRemoved"):
             continue
         if email and (other.get("emailAddress") or "").casefold() == email:
@@ -112,7 +112,7 @@ def add_user(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
         accounts.stored(store, scope, account_id)
         _clash(store, scope, account_id, fields, None)
         email = fields["emailAddress"].casefold()
-        removed = [u for _, u in store.all(scope.users(account_id))
+        removed = [u for u in store.docs(scope.users(account_id))
                    if u.get("isRemoved") and (u.get("emailAddress") or "").casefold() == email]
         if removed:
             user = copy.deepcopy(dict(removed[0]))
