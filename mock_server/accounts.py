@@ -32,10 +32,11 @@ def _writable() -> dict[str, str]:
 def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """The client's writable scalar fields, checked beyond what the schema can say."""
     clean = {k: v for k, v in fields.items() if k in _writable()}
+    if "companyOrOrganization" in clean and clean["companyOrOrganization"] is None:
+        raise bad_request("companyOrOrganization must not be empty", field="companyOrOrganization")
     for name in ("companyOrOrganization", "externalId"):
         value = clean.get(name)
-        if (value is None and name == "companyOrOrganization" and name in clean) or \
-                (isinstance(value, str) and not spec.pattern("B2BAccountInput", name).search(value)):
+        if isinstance(value, str) and not spec.pattern("B2BAccountInput", name).search(value):
             raise bad_request(f"{name} must not be empty", field=name)
     if clean.get("customerSinceDate") is not None:
         try:
@@ -62,6 +63,11 @@ def stored(store: Store, scope: Scope, account_id: int) -> dict[str, Any]:
     if doc is None:
         raise not_found(f"B2B account {account_id} not found", accountId=account_id)
     return doc
+
+
+def editable(store: Store, scope: Scope, account_id: int) -> dict[str, Any]:
+    """A private copy of the stored account (stored documents are never changed in place)."""
+    return copy.deepcopy(dict(stored(store, scope, account_id)))
 
 
 def present(store: Store, scope: Scope, doc: dict[str, Any], with_users: bool = True
@@ -97,7 +103,7 @@ def update_account(store: Store, scope: Scope, account_id: int, body: dict[str, 
                    actor: str) -> dict[str, Any]:
     fields = _check_fields(body)
     with store.transaction() as tx:
-        doc = copy.deepcopy(dict(stored(store, scope, account_id)))
+        doc = editable(store, scope, account_id)
         if "externalId" in fields:
             _check_external_id_free(store, scope, fields["externalId"], account_id)
         doc.update(fields)

@@ -6,7 +6,6 @@ definition id per tenant scope, assigned the first time the name is used.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from . import accounts, audit, spec
@@ -81,7 +80,7 @@ def _index(doc: dict[str, Any], fqn: str) -> int:
 def add(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
         actor: str) -> dict[str, Any]:
     with store.transaction() as tx:
-        doc = copy.deepcopy(dict(accounts.stored(store, scope, account_id)))
+        doc = accounts.editable(store, scope, account_id)
         fqn = body["fullyQualifiedName"]
         if any(_same(a["fullyQualifiedName"], fqn) for a in doc["attributes"]):
             raise already_exists(f"Attribute '{fqn}' already exists on B2B account "
@@ -96,7 +95,7 @@ def update(store: Store, scope: Scope, account_id: int, fqn: str, body: dict[str
            actor: str) -> dict[str, Any]:
     """Replace the values of the attribute the path names (a name in the body is ignored)."""
     with store.transaction() as tx:
-        doc = copy.deepcopy(dict(accounts.stored(store, scope, account_id)))
+        doc = accounts.editable(store, scope, account_id)
         i = _index(doc, fqn)
         attribute = doc["attributes"][i]
         requested = body.get("attributeDefinitionId")
@@ -112,7 +111,7 @@ def update(store: Store, scope: Scope, account_id: int, fqn: str, body: dict[str
 
 def delete(store: Store, scope: Scope, account_id: int, fqn: str, actor: str) -> None:
     with store.transaction() as tx:
-        doc = copy.deepcopy(dict(accounts.stored(store, scope, account_id)))
+        doc = accounts.editable(store, scope, account_id)
         del doc["attributes"][_index(doc, fqn)]
         accounts.save(tx, scope, doc, actor)
 

@@ -43,6 +43,53 @@ def _int_or_none(text: str | None) -> int | None:
         return None
 
 
+class _Call:
+    """One journaled call: what came in, what goes out, recorded once."""
+
+    def __init__(self, journal: Any, entry: dict[str, Any]) -> None:
+        self.journal = journal
+        self.entry = entry
+        self.started = time.perf_counter()
+        self.request_body: list[bytes] = []
+        self.response_body: list[bytes] = []
+        self.status = 0
+        self.length: int | None = None
+        self.sent = 0
+        self.recorded = False
+
+    def sending(self, message: dict[str, Any]) -> None:
+        """Note an outgoing message; record the call before its last byte goes out.
+
+        A client may hold its whole answer before the closing empty chunk is sent, and must
+        then find the call in the journal.
+        """
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            for key, value in message.get("headers", []):
+                if key.lower() == b"content-length":
+                    self.length = int(value)
+        elif message["type"] == "http.response.body":
+            body = message.get("body", b"")
+            self.response_body.append(body)
+            self.sent += len(body)
+            if not message.get("more_body") or (self.length is not None
+                                                and self.sent >= self.length):
+                self.record()
+
+    def record(self) -> None:
+        if self.recorded:
+            return
+        self.recorded = True
+        self.journal.record({
+            **self.entry,
+            "time": time.time(),
+            "status": self.status,
+            "durationMs": round((time.perf_counter() - self.started) * 1000, 3),
+            "requestBody": b"".join(self.request_body)[:MAX_BODY + 1],
+            "responseBody": b"".join(self.response_body)[:MAX_BODY + 1],
+        })
+
+
 class FrontDoor:
     """Wraps the Connexion app; ``state`` holds the journal and fault book it consults."""
 
@@ -71,57 +118,21 @@ class FrontDoor:
         tenant = _int_or_none(_header(scope, TENANT_HEADER)) or \
             self.state.settings.default_tenant
         operation = routes.operation_for(method, path)
-        started = time.perf_counter()
-        request_body: list[bytes] = []
-        response_body: list[bytes] = []
-        status: list[int] = [0]
+        faults = self.state.faults.draw(operation, tenant) if operation else []
+        call = _Call(self.state.journal, {
+            "method": method, "path": path, "operation": operation, "tenant": tenant,
+            "query": scope.get("query_string", b"").decode("latin-1"),
+            "site": _int_or_none(_header(scope, SITE_HEADER)),
+            "accountId": routes.account_of(path), "faults": [f.kind for f in faults]})
 
         async def receive_logged() -> dict[str, Any]:
             message = await receive()
             if message["type"] == "http.request":
-                request_body.append(message.get("body", b""))
+                call.request_body.append(message.get("body", b""))
             return message
 
-        faults = self.state.faults.draw(operation, tenant) if operation else []
-        recorded = [False]
-
-        def record() -> None:
-            # Recorded before the last byte goes out, so a client that has its answer
-            # always finds the call in the journal.
-            if recorded[0]:
-                return
-            recorded[0] = True
-            self.state.journal.record({
-                "time": time.time(),
-                "method": method,
-                "path": path,
-                "query": scope.get("query_string", b"").decode("latin-1"),
-                "operation": operation,
-                "tenant": tenant,
-                "site": _int_or_none(_header(scope, SITE_HEADER)),
-                "accountId": routes.account_of(path),
-                "status": status[0],
-                "durationMs": round((time.perf_counter() - started) * 1000, 3),
-                "faults": [f.kind for f in faults],
-                "requestBody": b"".join(request_body)[:MAX_BODY + 1],
-                "responseBody": b"".join(response_body)[:MAX_BODY + 1],
-            })
-
-        length: list[int | None] = [None]
-
         async def send_logged(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-                for key, value in message.get("headers", []):
-                    if key.lower() == b"content-length":
-                        length[0] = int(value)
-            elif message["type"] == "http.response.body":
-                response_body.append(message.get("body", b""))
-                # A client may hold its whole answer before the closing empty chunk is sent:
-                # record as soon as the last byte is about to go.
-                sent = sum(len(chunk) for chunk in response_body)
-                if not message.get("more_body") or (length[0] is not None and sent >= length[0]):
-                    record()
+            call.sending(message)
             await send(message)
 
         try:
@@ -129,7 +140,7 @@ class FrontDoor:
             if not answered:
                 await self.app(scope, receive_logged, send_logged)
         finally:
-            record()
+            call.record()
 
     async def _apply_faults(self, faults: list[Any], receive: Any, send: Any,
                             server_receive: Any) -> bool:

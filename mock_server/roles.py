@@ -9,6 +9,11 @@ ADMIN, PURCHASER, NONPURCHASER = 1, 2, 3
 ROLE_NAMES: dict[int, str] = {ADMIN: "Admin", PURCHASER: "Purchaser", NONPURCHASER: "Nonpurchaser"}
 
 
+def catalogue() -> str:
+    """The roles as an error message lists them: ``1 Admin, 2 Purchaser, 3 Nonpurchaser``."""
+    return ", ".join(f"{role_id} {name}" for role_id, name in ROLE_NAMES.items())
+
+
 def is_known(role_id: int) -> bool:
     return role_id in ROLE_NAMES
 

@@ -87,14 +87,24 @@ def _role_ids(requested: list[dict[str, Any]]) -> list[int]:
     for role in requested:
         if not roles.is_known(role["roleId"]):
             raise bad_request(f"Unknown roleId {role['roleId']}; the roles are "
-                              + ", ".join(f"{i} {n}" for i, n in roles.ROLE_NAMES.items()),
-                              roleId=role["roleId"])
+                              f"{roles.catalogue()}", roleId=role["roleId"])
         ids.append(role["roleId"])
     return ids
 
 
 def _save(tx: Transaction, scope: Scope, account_id: int, user: dict[str, Any]) -> None:
     tx.put(scope.users(account_id), _doc_id(user["userId"]), user)
+
+
+def _editable(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
+    """A private copy of the stored user (stored documents are never changed in place)."""
+    return copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+
+
+def _save_changed(tx: Transaction, scope: Scope, account_id: int, user: dict[str, Any],
+                  actor: str) -> None:
+    user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
+    _save(tx, scope, account_id, user)
 
 
 def add_user(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
@@ -135,7 +145,7 @@ def update_user(store: Store, scope: Scope, account_id: int, user_id: str,
                 body: dict[str, Any], actor: str) -> dict[str, Any]:
     fields = _profile(body)
     with store.transaction() as tx:
-        user = copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+        user = _editable(store, scope, account_id, user_id)
         if "isRemoved" in fields and fields.pop("isRemoved") != user["isRemoved"]:
             raise conflict("isRemoved cannot be changed by UpdateUser: use RemoveUser to "
                            "remove a user and AddUser to bring it back", userId=user_id)
@@ -145,25 +155,23 @@ def update_user(store: Store, scope: Scope, account_id: int, user_id: str,
         if ("emailAddress" in fields and "userName" not in fields
                 and user.get("userName") == user.get("emailAddress")):
             fields["userName"] = fields["emailAddress"]
-        if fields.get("userName", "") is None:
+        if "userName" in fields and fields["userName"] is None:  # back to the default
             fields["userName"] = fields.get("emailAddress", user["emailAddress"])
         user.update(fields)
         if not user["isRemoved"]:
             _clash(store, scope, account_id, user, user_id)
-        user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
-        _save(tx, scope, account_id, user)
+        _save_changed(tx, scope, account_id, user, actor)
     return user
 
 
 def remove_user(store: Store, scope: Scope, account_id: int, user_id: str, actor: str) -> None:
     with store.transaction() as tx:
-        user = copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+        user = _editable(store, scope, account_id, user_id)
         if user["isRemoved"] and not user["isActive"]:
             return
         user["isRemoved"] = True
         user["isActive"] = False
-        user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
-        _save(tx, scope, account_id, user)
+        _save_changed(tx, scope, account_id, user, actor)
 
 
 def list_users(store: Store, scope: Scope, account_id: int, query: ListQuery) -> dict[str, Any]:
@@ -186,8 +194,7 @@ def get_roles(store: Store, scope: Scope, account_id: int, user_id: str) -> dict
 
 def _known_role(role_id: int) -> None:
     if not roles.is_known(role_id):
-        raise not_found(f"Role {role_id} not found; the roles are "
-                        + ", ".join(f"{i} {n}" for i, n in roles.ROLE_NAMES.items()),
+        raise not_found(f"Role {role_id} not found; the roles are {roles.catalogue()}",
                         roleId=role_id)
 
 
@@ -195,7 +202,7 @@ def add_role(store: Store, scope: Scope, account_id: int, user_id: str, role_id:
              actor: str) -> None:
     _known_role(role_id)
     with store.transaction() as tx:
-        user = copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+        user = _editable(store, scope, account_id, user_id)
         if user["isRemoved"]:
             raise conflict(f"User {user_id} is removed; add it again before giving it roles",
                            userId=user_id)
@@ -203,18 +210,16 @@ def add_role(store: Store, scope: Scope, account_id: int, user_id: str, role_id:
         if changed is user["roles"]:
             return
         user["roles"] = changed
-        user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
-        _save(tx, scope, account_id, user)
+        _save_changed(tx, scope, account_id, user, actor)
 
 
 def remove_role(store: Store, scope: Scope, account_id: int, user_id: str, role_id: int,
                 actor: str) -> None:
     _known_role(role_id)
     with store.transaction() as tx:
-        user = copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+        user = _editable(store, scope, account_id, user_id)
         changed = roles.without_role(user["roles"], role_id)
         if len(changed) == len(user["roles"]):
             return
         user["roles"] = changed
-        user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
-        _save(tx, scope, account_id, user)
+        _save_changed(tx, scope, account_id, user, actor)
