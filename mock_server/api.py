@@ -12,7 +12,7 @@ import flask
 from connexion import context
 
 from . import accounts, attributes, state, users
-from .listing import DEFAULT_PAGE_SIZE, ListQuery, project
+from .listing import DEFAULT_PAGE_SIZE, ListQuery, project, project_items
 from .tenancy import Scope, scope_from_headers
 
 Reply = tuple[Any, int]
@@ -32,13 +32,6 @@ def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
                      filter=filter_, q=q, q_limit=q_limit)
 
 
-def _fields_projection(fields: str | None, response_fields: str | None) -> str | None:
-    """``fields=a,b`` on GetB2BAccounts keeps those fields of each item."""
-    if response_fields or not fields or not fields.strip():
-        return response_fields
-    return f"startIndex,pageSize,pageCount,totalCount,items({fields})"
-
-
 # ---------------------------------------------------------------- accounts
 def add_account(body: dict[str, Any], response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
@@ -52,7 +45,9 @@ def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
     current, scope, _ = _call()
     query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
     body = accounts.list_accounts(current.store, scope, query)
-    return project(body, _fields_projection(fields, response_fields)), 200
+    if response_fields:
+        return project(body, response_fields), 200
+    return project_items(body, fields), 200
 
 
 def get_b2b_account(account_id: int, response_fields: str | None = None) -> Reply:

@@ -141,3 +141,11 @@ def project(body: Any, response_fields: str | None) -> Any:
     if not response_fields or not response_fields.strip():
         return body
     return _project(body, parse_projection(response_fields))
+
+
+def project_items(envelope: dict[str, Any], fields: str | None) -> dict[str, Any]:
+    """``fields=a,b``: keep those fields of each item of a collection (names, not syntax)."""
+    names = [name.strip() for name in (fields or "").split(",") if name.strip()]
+    if not names:
+        return envelope
+    return {**envelope, "items": _project(envelope["items"], {name: {} for name in names})}

@@ -99,3 +99,8 @@ def test_users_list_filters_sorts_and_searches(api) -> None:
     assert api.get(base, params={"q": "OLIVIA"}).json()["totalCount"] == 1
     assert_error(api.get(base, params={"filter": "companyOrOrganization eq 'x'"}), 400,
                  "MISSING_OR_INVALID_PARAMETER", "unknown field")
+
+
+def test_fields_are_names_not_projection_syntax(api, companies) -> None:
+    body = api.get(params={"fields": "externalId),x(", "pageSize": 1}).json()
+    assert body["items"] == [{}] and body["totalCount"] == 5
