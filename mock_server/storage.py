@@ -164,10 +164,21 @@ class Store:
             _fsync_dir(self.path.parent)
 
     def _write_journal(self, ops: list[Op]) -> None:
+        """Append one line and fsync it; a failed write is cut off again.
+
+        Replay stops at the first unreadable line, so a half-written line left in the middle
+        (a full disk, say) would hide every later, acknowledged write.
+        """
         line = json.dumps(ops, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-        self._journal.write(line)
-        self._journal.flush()
-        os.fsync(self._journal.fileno())
+        start = self._journal.tell()
+        try:
+            self._journal.write(line)
+            self._journal.flush()
+            os.fsync(self._journal.fileno())
+        except BaseException:
+            self._journal.seek(start)
+            self._journal.truncate()
+            raise
 
     def close(self) -> None:
         with self.lock:

@@ -204,3 +204,25 @@ def test_the_external_id_index_follows_puts_deletes_drops_and_reopens(tmp_path) 
     assert reopened.lookup("t1/accounts", "externalId", "C3") == []
     with pytest.raises(KeyError):
         reopened.lookup("t1/accounts", "taxId", "x")
+
+
+def test_a_failed_journal_write_leaves_no_torn_line_behind(tmp_path, monkeypatch) -> None:
+    import os as os_module
+
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 1, {"id": 1})
+    real_fsync = os_module.fsync
+    monkeypatch.setattr("mock_server.storage.os.fsync", lambda fd: (_ for _ in ()).throw(
+        OSError(28, "No space left on device")))
+    with pytest.raises(OSError):
+        with store.transaction() as tx:
+            tx.put("t1/accounts", 2, {"id": 2})
+    monkeypatch.setattr("mock_server.storage.os.fsync", real_fsync)
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 3, {"id": 3})
+    store.close()
+    reopened = Store(path)
+    assert [doc_id for doc_id, _ in reopened.all("t1/accounts")] == [1, 3]
+    reopened.close()
