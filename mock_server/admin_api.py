@@ -18,7 +18,7 @@ STATE_FORMAT = "b2b-mock/1"
 Reply = tuple[Any, int]
 
 
-def health() -> Reply:
+async def health() -> Reply:
     current = state.current()
     settings = current.settings
     return {"status": "ok", "version": __version__, "auth": settings.auth_enabled,

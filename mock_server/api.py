@@ -2,13 +2,17 @@
 
 Connexion routes each ``operationId`` of the spec to the function of the same name in snake case
 (``AddUserRoleAsync`` -> ``add_user_role_async``) and has validated the request already.
+They run on the event loop, without a hop to a worker thread (``serving``): reads are coroutines
+that await nothing, since the store is in memory; writes change the store at once and then wait,
+off the loop, for the journal fsync that makes them durable (``_write``).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import flask
 from connexion import context
 
 from . import accounts, attributes, state, users
@@ -18,9 +22,26 @@ from .tenancy import Scope, scope_from_headers
 Reply = tuple[Any, int]
 
 
+def _write(handler: Callable[..., Reply]) -> Callable[..., Awaitable[Reply]]:
+    """Run a write handler, then answer once the journal holds its change on disk.
+
+    The fsync happens in a worker thread and is shared by the writes that arrive meanwhile
+    (``Store.deferred_sync``), so the event loop goes on serving while the disk works.
+    """
+    @functools.wraps(handler)
+    async def durable_write(*args: Any, **kwargs: Any) -> Reply:
+        store = state.current().store
+        with store.deferred_sync() as pending:
+            reply = handler(*args, **kwargs)
+        await pending.durable()
+        return reply
+
+    return durable_write
+
+
 def _call() -> tuple[state.MockState, Scope, str]:
     current = state.current()
-    scope = scope_from_headers(flask.request.headers, current.settings.default_tenant)
+    scope = scope_from_headers(context.request.headers, current.settings.default_tenant)
     actor = context.context.get("user") or "anonymous"
     return current, scope, actor
 
@@ -33,12 +54,13 @@ def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
 
 
 # ---------------------------------------------------------------- accounts
+@_write
 def add_account(body: dict[str, Any], response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     return project(accounts.add_account(current.store, scope, body, actor), response_fields), 201
 
 
-def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
+async def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
                       sort_by: str | None = None, filter_: str | None = None,
                       fields: str | None = None, q: str | None = None,
                       q_limit: int | None = None, response_fields: str | None = None) -> Reply:
@@ -50,11 +72,12 @@ def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
     return project_items(body, fields), 200
 
 
-def get_b2b_account(account_id: int, response_fields: str | None = None) -> Reply:
+async def get_b2b_account(account_id: int, response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
     return project(accounts.get_account(current.store, scope, account_id), response_fields), 200
 
 
+@_write
 def update_account(account_id: int, body: dict[str, Any],
                    response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
@@ -63,13 +86,15 @@ def update_account(account_id: int, body: dict[str, Any],
 
 
 # ---------------------------------------------------------------- users
-def add_user(account_id: int, body: dict[str, Any], response_fields: str | None = None) -> Reply:
+@_write
+def add_user(account_id: int, body: dict[str, Any],
+                   response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     user, _ = users.add_user(current.store, scope, account_id, body, actor)
     return project(user, response_fields), 201
 
 
-def get_users(account_id: int, start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
+async def get_users(account_id: int, start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
               sort_by: str | None = None, filter_: str | None = None, q: str | None = None,
               q_limit: int | None = None, response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
@@ -78,6 +103,7 @@ def get_users(account_id: int, start_index: int = 0, page_size: int = DEFAULT_PA
                    response_fields), 200
 
 
+@_write
 def update_user(account_id: int, user_id: str, body: dict[str, Any],
                 response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
@@ -85,6 +111,7 @@ def update_user(account_id: int, user_id: str, body: dict[str, Any],
     return project(updated, response_fields), 200
 
 
+@_write
 def remove_user(account_id: int, user_id: str) -> Reply:
     current, scope, actor = _call()
     users.remove_user(current.store, scope, account_id, user_id, actor)
@@ -92,19 +119,21 @@ def remove_user(account_id: int, user_id: str) -> Reply:
 
 
 # ---------------------------------------------------------------- roles
-def get_user_roles_async(account_id: int, user_id: str,
+async def get_user_roles_async(account_id: int, user_id: str,
                          response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
     return project(users.get_roles(current.store, scope, account_id, user_id),
                    response_fields), 200
 
 
+@_write
 def add_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
     current, scope, actor = _call()
     users.add_role(current.store, scope, account_id, user_id, role_id, actor)
     return None, 204
 
 
+@_write
 def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
     current, scope, actor = _call()
     users.remove_role(current.store, scope, account_id, user_id, role_id, actor)
@@ -112,6 +141,7 @@ def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply
 
 
 # ---------------------------------------------------------------- attributes
+@_write
 def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
                                response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
@@ -119,7 +149,7 @@ def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
                    response_fields), 201
 
 
-def get_b2b_account_attributes(account_id: int, start_index: int = 0,
+async def get_b2b_account_attributes(account_id: int, start_index: int = 0,
                                 page_size: int = DEFAULT_PAGE_SIZE, sort_by: str | None = None,
                                 filter_: str | None = None,
                                 response_fields: str | None = None) -> Reply:
@@ -129,13 +159,14 @@ def get_b2b_account_attributes(account_id: int, start_index: int = 0,
                    response_fields), 200
 
 
-def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
+async def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
                                response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
     return project(attributes.get(current.store, scope, account_id, attribute_fqn),
                    response_fields), 200
 
 
+@_write
 def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict[str, Any],
                                   response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
@@ -143,6 +174,7 @@ def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict
     return project(updated, response_fields), 200
 
 
+@_write
 def delete_b2b_account_attribute(account_id: int, attribute_fqn: str) -> Reply:
     current, scope, actor = _call()
     attributes.delete(current.store, scope, account_id, attribute_fqn, actor)

@@ -1,16 +1,12 @@
-"""Building the mock: a Connexion FlaskApp served from the OpenAPI documents."""
+"""Building the mock: a Connexion app served from the OpenAPI documents (see ``serving``)."""
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
 import re
 from typing import Any
 
-import connexion
 from connexion.exceptions import ProblemException
-from connexion.jsonifier import Jsonifier
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
@@ -21,14 +17,15 @@ from .config import Settings
 from .errors import ServiceError
 from .front_door import FrontDoor
 from .journal import Journal
-from .state import EXTENSION, MockState
+from .serving import FastJsonifier, MockApp
+from .state import MockState
 from .storage import Store
 from .validation import VALIDATOR_MAP
 
 log = logging.getLogger(__name__)
 
-# Connexion pretty-prints (indent=2) by default: a third of a large list's bytes and time.
-COMPACT_JSON = Jsonifier(json, separators=(",", ":"), ensure_ascii=False)
+# Connexion pretty-prints (indent=2) with the standard library by default.
+JSONIFIER = FastJsonifier()
 
 
 def handler_name(operation_id: str) -> str:
@@ -44,7 +41,7 @@ def _resolver(module: Any) -> Resolver:
 
 def b2b_spec(auth_enabled: bool) -> dict[str, Any]:
     """The B2B spec as served: without its security requirement when auth is switched off."""
-    document = copy.deepcopy(spec.load("b2baccounts.yaml"))
+    document = spec.served("b2baccounts.yaml")
     if not auth_enabled:
         document["security"] = []
     return document
@@ -61,13 +58,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     mock_state = MockState(settings=settings, store=store, tickets=tickets,
                            journal=Journal(settings.journal_size))
 
-    app = connexion.FlaskApp(__name__, specification_dir=str(spec.SPEC_DIR))
-    app.app.extensions[EXTENSION] = mock_state
+    app = MockApp(__name__, specification_dir=str(spec.SPEC_DIR))
     for name, document, handlers in (("b2baccounts", b2b_spec(settings.auth_enabled), api),
-                                     ("authtickets", spec.load("authtickets.yaml"), auth_api),
-                                     ("mock_admin", spec.load("mock_admin.yaml"), admin_api)):
+                                     ("authtickets", spec.served("authtickets.yaml"), auth_api),
+                                     ("mock_admin", spec.served("mock_admin.yaml"), admin_api)):
         app.add_api(document, resolver=_resolver(handlers), pythonic_params=True,
-                    validator_map=VALIDATOR_MAP, name=name, jsonifier=COMPACT_JSON,
+                    validator_map=VALIDATOR_MAP, name=name, jsonifier=JSONIFIER,
                     swagger_ui_options=SwaggerUIOptions(swagger_ui=name == "b2baccounts",
                                                         swagger_ui_path="/ui"))
     app.add_error_handler(ServiceError, errors.handle_service_error)

@@ -2,7 +2,8 @@
 
 The real service answers errors as ``{"message", "errorCode", "applicationName", "items",
 "additionalData"}``; Connexion would answer problem+json. Every path that can fail (validation,
-routing, auth, domain rules, unexpected exceptions) ends up here.
+routing, auth, domain rules, unexpected exceptions) ends up here. The handlers are coroutines:
+Connexion would otherwise answer every error from a worker thread.
 """
 
 from __future__ import annotations
@@ -90,11 +91,11 @@ def _problem_message(exc: ProblemException) -> str:
     return str(detail)
 
 
-def handle_service_error(_request: ConnexionRequest, exc: ServiceError) -> ConnexionResponse:
+async def handle_service_error(_request: ConnexionRequest, exc: ServiceError) -> ConnexionResponse:
     return error_response(exc.status, exc.message, exc.error_code, exc.additional, exc.headers)
 
 
-def handle_problem(_request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
+async def handle_problem(_request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
     status = exc.status if 400 <= exc.status < 600 else 500
     if status >= 500:
         log.error("server problem: %r", exc)
@@ -102,7 +103,7 @@ def handle_problem(_request: ConnexionRequest, exc: ProblemException) -> Connexi
     return error_response(status, _problem_message(exc), headers=dict(exc.headers or {}))
 
 
-def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
+async def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
     if exc.status_code == 404:
         message = f"No such resource: {request.url.path}"
     headers = dict(exc.headers or {})
@@ -116,6 +117,6 @@ def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> Conn
     return error_response(exc.status_code, message, headers=headers)
 
 
-def handle_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+async def handle_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     log.error("unexpected error", exc_info=exc)
     return error_response(500, "Internal error in b2b-mock")

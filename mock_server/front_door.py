@@ -16,7 +16,7 @@ from typing import Any
 from . import routes
 from .errors import error_body
 from .journal import MAX_BODY
-from .state import MockState
+from .state import SCOPE_KEY, MockState
 from .tenancy import SITE_HEADER, TENANT_HEADER
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,7 @@ class FrontDoor:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope[SCOPE_KEY] = self.state
         scope["b2b_mock.tickets"] = self.state.tickets
         path: str = scope["path"]
         if path.startswith(UNTRACKED_PREFIXES):

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import flask
+from connexion import context
 
-from .auth import TicketIssuer
 from .config import Settings
 from .faults import FaultBook
 from .journal import Journal
 from .storage import Store
 
-EXTENSION = "b2b_mock"
+if TYPE_CHECKING:  # auth checks tickets against the state of the request
+    from .auth import TicketIssuer
+
+# The key under which the front door hands the state to the app, in every request's scope.
+SCOPE_KEY = "b2b_mock.state"
 
 
 @dataclass
@@ -26,4 +30,4 @@ class MockState:
 
 def current() -> MockState:
     """The state of the app serving the current request."""
-    return flask.current_app.extensions[EXTENSION]
+    return context.scope[SCOPE_KEY]

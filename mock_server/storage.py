@@ -13,6 +13,12 @@ Here TinyDB runs on an in-memory storage and the file side is split in two:
 
 The journal is folded into a fresh snapshot at start-up and whenever it grows past a threshold.
 
+A writer on the event loop may ask for its fsync later (``deferred_sync``): the line is written
+and the change applied under the lock, and the writer then waits, in a worker thread, for an
+fsync that covers its line before it answers. Writers that arrive while one fsync runs share
+the next one (group commit). Until then other readers may already see the change; a crash in
+that window loses it, but nobody was told it was stored.
+
 Stored documents are never changed in place: a writer copies the document, changes the copy and
 puts it. Readers may therefore hand stored documents out (to be serialized) without copying.
 """
@@ -22,10 +28,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import asyncio
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +45,24 @@ Op = tuple[str, str, int | None, Doc | None]  # (kind, table, doc_id, doc)
 
 JOURNAL_COMPACT_BYTES = 32 * 1024 * 1024
 
-# Secondary indexes: tables whose name ends with the key get an index on each field named.
-INDEXED_FIELDS: dict[str, tuple[str, ...]] = {"/accounts": ("externalId",)}
+def _same(value: Any) -> Any:
+    return value
+
+
+def _folded(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+# Secondary indexes: a table whose name contains the key gets an index on each field named,
+# keyed by the function given (the users' e-mail and name are unique regardless of case).
+INDEXED_FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "/accounts": {"externalId": _same},
+    "/users/": {"emailAddress": _folded, "userName": _folded},
+}
+
+
+def indexed_fields(table: str) -> dict[str, Callable[[Any], Any]]:
+    return next((f for marker, f in INDEXED_FIELDS.items() if marker in table), {})
 
 
 def _fsync_dir(path: Path) -> None:
@@ -51,6 +75,26 @@ def _fsync_dir(path: Path) -> None:
 
 class StoreLocked(RuntimeError):
     """Another process (a running server) has the database file open."""
+
+
+class JournalBroken(RuntimeError):
+    """An fsync of the journal failed: what is on disk is unknown, so no write is accepted."""
+
+
+class PendingSync:
+    """The journal position a deferred writer must see fsynced before it answers."""
+
+    def __init__(self, store: "Store") -> None:
+        self.store = store
+        self.position = 0
+
+    async def durable(self) -> None:
+        """Return once the journal is fsynced up to this writer's last line."""
+        if self.position > self.store._synced:
+            await asyncio.to_thread(self.store.sync_to, self.position)
+
+
+_deferred: ContextVar[PendingSync | None] = ContextVar("b2b_mock_deferred_sync", default=None)
 
 
 class Transaction:
@@ -90,8 +134,15 @@ class Store:
         self.db = TinyDB(storage=MemoryStorage)
         self._next_ids: dict[str, int] = {}
         self._indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
+        self._indexed: dict[str, dict[str, Callable[[Any], Any]]] = {}
         self._journal: Any = None
         self._lock_file: Any = None
+        # Bytes ever appended to the journal, and how many of them are known to be on disk;
+        # both only grow (compaction makes everything so far durable).
+        self._written = 0
+        self._synced = 0
+        self._sync_lock = threading.Lock()
+        self._broken: BaseException | None = None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._take_file_lock()
@@ -157,31 +208,79 @@ class Store:
                 Path(tmp).unlink(missing_ok=True)
                 raise
             _fsync_dir(self.path.parent)
-            if self._journal is not None:
-                self._journal.close()
-            self._journal = open(self.journal_path, "wb")
-            os.fsync(self._journal.fileno())
-            _fsync_dir(self.path.parent)
+            with self._sync_lock:
+                if self._journal is not None:
+                    self._journal.close()
+                self._journal = open(self.journal_path, "wb")
+                os.fsync(self._journal.fileno())
+                _fsync_dir(self.path.parent)
+                self._synced = self._written
 
-    def _write_journal(self, ops: list[Op]) -> None:
-        """Append one line and fsync it; a failed write is cut off again.
+    def _write_journal(self, ops: list[Op]) -> tuple[int, int]:
+        """Append one line (to the OS, not yet fsynced); returns its file offset and the
+        journal position after it.
 
-        Replay stops at the first unreadable line, so a half-written line left in the middle
-        (a full disk, say) would hide every later, acknowledged write.
+        A failed write is cut off again: replay stops at the first unreadable line, so a
+        half-written line left in the middle (a full disk, say) would hide every later,
+        acknowledged write.
         """
+        if self._broken is not None:
+            raise JournalBroken("the journal could not be made durable; restart b2b-mock") \
+                from self._broken
         line = json.dumps(ops, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
         start = self._journal.tell()
         try:
             self._journal.write(line)
             self._journal.flush()
-            os.fsync(self._journal.fileno())
         except BaseException:
-            self._journal.seek(start)
-            self._journal.truncate()
+            self._cut(start)
             raise
+        self._written += len(line)
+        return start, self._written
+
+    def _cut(self, offset: int) -> None:
+        self._written -= self._journal.tell() - offset
+        self._journal.seek(offset)
+        self._journal.truncate()
+
+    def sync_to(self, position: int, cut_from: int | None = None) -> None:
+        """fsync the journal unless an fsync since ``position`` was written already did.
+
+        Runs outside the store's lock, so writers go on while the disk works; the ones that
+        queue here meanwhile usually find their lines covered by the fsync they waited for.
+        When it fails, the last line is cut off again if ``cut_from`` says where it starts
+        (the caller holds the store's lock, so nothing came after it and the change is not
+        applied); otherwise changes others can already see are in doubt, and the store
+        refuses every later write (``JournalBroken``).
+        """
+        with self._sync_lock:
+            if self._synced >= position:
+                return
+            if self._broken is not None:
+                raise JournalBroken("the journal could not be made durable") from self._broken
+            covered = self._written
+            try:
+                os.fsync(self._journal.fileno())
+            except BaseException as exc:
+                if cut_from is None:
+                    self._broken = exc
+                else:
+                    self._cut(cut_from)
+                raise
+            self._synced = max(self._synced, covered)
+
+    @contextmanager
+    def deferred_sync(self) -> Iterator[PendingSync]:
+        """Within the block, transactions leave their fsync to ``PendingSync.durable``."""
+        pending = PendingSync(self)
+        token = _deferred.set(pending)
+        try:
+            yield pending
+        finally:
+            _deferred.reset(token)
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock, self._sync_lock:
             if self._journal is not None:
                 self._journal.close()
                 self._journal = None
@@ -199,7 +298,12 @@ class Store:
             if not tx.ops:
                 return
             if self._journal is not None:
-                self._write_journal(tx.ops)
+                start, position = self._write_journal(tx.ops)
+                pending = _deferred.get()
+                if pending is not None and pending.store is self:
+                    pending.position = position
+                else:
+                    self.sync_to(position, cut_from=start)
             self._apply(tx.ops)
             if self._journal is not None and self._journal.tell() > self.compact_bytes:
                 self.compact()
@@ -229,24 +333,29 @@ class Store:
                 self._index(name, doc_id, tables.get(name, {}).pop(str(doc_id), None), None)
 
     def _index(self, name: str, doc_id: int, old: Doc | None, new: Doc | None) -> None:
-        fields = next((f for suffix, f in INDEXED_FIELDS.items() if name.endswith(suffix)), ())
-        for field in fields:
+        fields = self._indexed.get(name)
+        if fields is None:
+            fields = self._indexed[name] = indexed_fields(name)
+        for field, key in fields.items():
             index = self._indexes.setdefault(name, {}).setdefault(field, {})
             if old is not None and old.get(field) is not None:
-                index.get(old[field], set()).discard(doc_id)
+                ids = index.get(key(old[field]))
+                if ids is not None:
+                    ids.discard(doc_id)
+                    if not ids:
+                        del index[key(old[field])]
             if new is not None and new.get(field) is not None:
-                index.setdefault(new[field], set()).add(doc_id)
+                index.setdefault(key(new[field]), set()).add(doc_id)
 
     def lookup(self, table: str, field: str, value: Any) -> list[int]:
-        """Ids of the documents whose ``field`` equals ``value``, from a secondary index."""
+        """Ids of the documents whose ``field`` matches ``value``, from a secondary index
+        (matching as the index keys it: e-mails regardless of case)."""
+        fields = indexed_fields(table)
+        if field not in fields:
+            raise KeyError(f"{table}.{field} is not indexed")
         with self.lock:
-            index = self._indexes.get(table, {}).get(field)
-            if index is None:
-                fields = next((f for sfx, f in INDEXED_FIELDS.items() if table.endswith(sfx)), ())
-                if field not in fields:
-                    raise KeyError(f"{table}.{field} is not indexed")
-                return []
-            return sorted(index.get(value, ()))
+            index = self._indexes.get(table, {}).get(field, {})
+            return sorted(index.get(fields[field](value), ()))
 
     def _next_id(self, table: str, start: int) -> int:
         with self.lock:

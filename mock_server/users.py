@@ -50,7 +50,8 @@ def _profile(body: dict[str, Any]) -> dict[str, Any]:
     if "emailAddress" in fields:
         fields["emailAddress"] = _check_email(fields["emailAddress"])
     user_name = fields.get("userName")
-    if isinstance(user_name, str) and not spec.pattern("B2BUserInput", "userName").search(user_name):
+    name_pattern = spec.pattern("B2BUserInput", "userName")
+    if isinstance(user_name, str) and not name_pattern.search(user_name):
         raise bad_request("userName must not be blank", field="userName")
     return fields
 
@@ -58,19 +59,22 @@ def _profile(body: dict[str, Any]) -> dict[str, Any]:
 def _clash(store: Store, scope: Scope, account_id: int, user: dict[str, Any],
            own_id: str | None) -> None:
     """409 when another user of the account that is not removed has this e-mail or name."""
-    email = (user.get("emailAddress") or "").casefold()
-    name = (user.get("userName") or "").casefold()
-    for other in store.docs(scope.users(account_id)):
-        if other["userId"] == own_id or other.get("isRemoved"):
+    for field in ("emailAddress", "userName"):
+        value = user.get(field)
+        if not value:
             continue
-        if email and (other.get("emailAddress") or "").casefold() == email:
-            raise already_exists(f"A user with emailAddress '{user['emailAddress']}' already "
-                                 f"exists on B2B account {account_id}",
-                                 emailAddress=user["emailAddress"], userId=other["userId"])
-        if name and (other.get("userName") or "").casefold() == name:
-            raise already_exists(f"A user with userName '{user['userName']}' already exists "
-                                 f"on B2B account {account_id}",
-                                 userName=user["userName"], userId=other["userId"])
+        for other in _with(store, scope, account_id, field, value):
+            if other["userId"] != own_id and not other.get("isRemoved"):
+                raise already_exists(f"A user with {field} '{value}' already exists on B2B "
+                                     f"account {account_id}",
+                                     **{field: value, "userId": other["userId"]})
+
+
+def _with(store: Store, scope: Scope, account_id: int, field: str,
+          value: str) -> list[dict[str, Any]]:
+    """The account's users whose ``field`` is ``value`` regardless of case (indexed)."""
+    table = scope.users(account_id)
+    return [store.get(table, doc_id) for doc_id in store.lookup(table, field, value)]
 
 
 def _stored(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
@@ -121,9 +125,8 @@ def add_user(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
     with store.transaction() as tx:
         accounts.stored(store, scope, account_id)
         _clash(store, scope, account_id, fields, None)
-        email = fields["emailAddress"].casefold()
-        removed = [u for u in store.docs(scope.users(account_id))
-                   if u.get("isRemoved") and (u.get("emailAddress") or "").casefold() == email]
+        removed = [u for u in _with(store, scope, account_id, "emailAddress",
+                                    fields["emailAddress"]) if u.get("isRemoved")]
         if removed:
             user = copy.deepcopy(dict(removed[0]))
             user.update(DEFAULTS)

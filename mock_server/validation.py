@@ -11,6 +11,7 @@ from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
                                   MultiPartFormDataValidator, ParameterValidator)
@@ -22,18 +23,21 @@ FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 _validators: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
 
 
-def _validator_for(param: dict[str, Any]) -> Draft4Validator:
-    """One compiled validator per parameter definition (Connexion builds one per request).
+def _compiled(definition: dict[str, Any], kind: Any = Draft4Validator) -> Draft4Validator:
+    """One compiled validator per schema definition (Connexion builds one per request).
 
     Keyed by the definition's identity, which stays alive (and so unique) as long as the app;
     the definition is kept in the cache entry to guarantee that.
     """
-    cached = _validators.get(id(param))
-    if cached is None or cached[0] is not param:
-        schema = copy.deepcopy(param.get("schema", param))
-        cached = (param, Draft4Validator(schema, format_checker=FORMAT_CHECKER))
-        _validators[id(param)] = cached
+    cached = _validators.get(id(definition))
+    if cached is None or cached[0] is not definition:
+        cached = (definition, kind(copy.deepcopy(definition), format_checker=FORMAT_CHECKER))
+        _validators[id(definition)] = cached
     return cached[1]
+
+
+def _validator_for(param: dict[str, Any]) -> Draft4Validator:
+    return _compiled(param.get("schema", param))
 
 
 class NamingParameterValidator(ParameterValidator):
@@ -57,7 +61,15 @@ class NamingParameterValidator(ParameterValidator):
 
 
 class SafeJSONBodyValidator(JSONRequestBodyValidator):
-    """Connexion's JSON body validator, answering a body that is not UTF-8 with a 400."""
+    """Connexion's JSON body validator, answering a body that is not UTF-8 with a 400.
+
+    Connexion makes one of these per request and compiled the schema again at each; the
+    compiled validator is kept per schema definition, as for parameters.
+    """
+
+    @property
+    def _validator(self) -> Draft4Validator:
+        return _compiled(self._schema, Draft4RequestValidator)
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
         try:

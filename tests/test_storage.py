@@ -11,7 +11,7 @@ import requests
 from tinydb import TinyDB
 
 from mock_server.process import ServerProcess
-from mock_server.storage import Store, StoreLocked
+from mock_server.storage import JournalBroken, Store, StoreLocked
 
 BASE = "/api/commerce/customer/b2baccounts"
 
@@ -204,6 +204,70 @@ def test_the_external_id_index_follows_puts_deletes_drops_and_reopens(tmp_path) 
     assert reopened.lookup("t1/accounts", "externalId", "C3") == []
     with pytest.raises(KeyError):
         reopened.lookup("t1/accounts", "taxId", "x")
+
+
+def test_user_emails_are_indexed_regardless_of_case(tmp_path) -> None:
+    path = tmp_path / "db.json"
+    store = Store(path)
+    users = "t1/users/1001"
+    with store.transaction() as tx:
+        tx.put(users, 1, {"userId": "a", "emailAddress": "Mark@Test.com", "userName": "mark"})
+        tx.put(users, 2, {"userId": "b", "emailAddress": "ann@test.com", "userName": "Ann"})
+    assert store.lookup(users, "emailAddress", "mark@TEST.com") == [1]
+    with store.transaction() as tx:
+        tx.put(users, 1, {"userId": "a", "emailAddress": "marc@test.com", "userName": "mark"})
+    assert store.lookup(users, "emailAddress", "mark@test.com") == []
+    store.close()
+    reopened = Store(path)
+    assert reopened.lookup(users, "emailAddress", "MARC@test.com") == [1]
+    assert reopened.lookup(users, "userName", "ann") == [2]
+    assert reopened.lookup("t1/users/1002", "emailAddress", "marc@test.com") == []
+    reopened.close()
+
+
+async def _deferred_write(store: Store, doc_id: int) -> int:
+    with store.deferred_sync() as pending:
+        with store.transaction() as tx:
+            tx.put("t1/accounts", doc_id, {"id": doc_id})
+    await pending.durable()
+    return doc_id
+
+
+def test_deferred_writes_are_on_disk_when_they_return(tmp_path, monkeypatch) -> None:
+    import asyncio
+    import os as os_module
+
+    path = tmp_path / "db.json"
+    store = Store(path)
+    fsyncs: list[int] = []
+    real_fsync = os_module.fsync
+    monkeypatch.setattr("mock_server.storage.os.fsync",
+                        lambda fd: (fsyncs.append(fd), real_fsync(fd))[1])
+
+    async def many() -> list[int]:
+        return await asyncio.gather(*(_deferred_write(store, i) for i in range(1, 41)))
+
+    assert asyncio.run(many()) == list(range(1, 41))
+    assert store._synced == store._written > 0
+    assert 1 <= len(fsyncs) <= 10  # shared: one fsync covers the lines written meanwhile
+    store.close()
+    reopened = Store(path)
+    assert [doc_id for doc_id, _ in reopened.all("t1/accounts")] == list(range(1, 41))
+    reopened.close()
+
+
+def test_a_failed_deferred_fsync_refuses_later_writes(tmp_path, monkeypatch) -> None:
+    import asyncio
+
+    store = Store(tmp_path / "db.json")
+    monkeypatch.setattr("mock_server.storage.os.fsync", lambda fd: (_ for _ in ()).throw(
+        OSError(5, "Input/output error")))
+    with pytest.raises(OSError):
+        asyncio.run(_deferred_write(store, 1))
+    with pytest.raises(JournalBroken):
+        with store.transaction() as tx:
+            tx.put("t1/accounts", 2, {"id": 2})
+    assert store.get("t1/accounts", 2) is None
 
 
 def test_a_failed_journal_write_leaves_no_torn_line_behind(tmp_path, monkeypatch) -> None:

@@ -1,0 +1,76 @@
+"""How the app is served: the documents Connexion gets, and the JSON it answers with."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from mock_server import spec
+from mock_server.app import create_app
+from mock_server.config import Settings
+from mock_server.serving import FastJsonifier
+
+FQN = "tenant~credit-limit"
+
+
+def _names(operation: dict) -> list[tuple[str, str]]:
+    document = spec.load()
+    found = []
+    for parameter in operation["parameters"]:
+        while "$ref" in parameter:
+            parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/")[-1]]
+        found.append((parameter["in"], parameter["name"]))
+    return found
+
+
+def test_each_operation_carries_its_path_parameters_once() -> None:
+    served = spec.served("b2baccounts.yaml")
+    item = served["paths"]["/commerce/customer/b2baccounts/{accountId}"]
+    assert "parameters" not in item
+    names = _names(item["get"])
+    assert sorted(names) == sorted({("header", "x-vol-tenant"), ("header", "x-vol-site"),
+                                    ("path", "accountId"), ("query", "responseFields")})
+
+
+def test_an_operation_parameter_overrides_the_paths_own() -> None:
+    own = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    shared = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    other = {"name": "x-trace", "in": "header", "schema": {"type": "string"}}
+    document = {"paths": {"/things/{id}": {"parameters": [shared, other],
+                                           "get": {"parameters": [own]}, "put": {}}}}
+    spec.inline_path_parameters(document)
+    item = document["paths"]["/things/{id}"]
+    assert item["get"]["parameters"] == [own, other]
+    assert item["put"]["parameters"] == [shared, other]
+
+
+def test_building_apps_leaves_the_loaded_documents_as_they_were() -> None:
+    names = ("b2baccounts.yaml", "authtickets.yaml", "mock_admin.yaml")
+    before = {name: copy.deepcopy(spec.load(name)) for name in names}
+    for _ in range(3):
+        with create_app(Settings()).test_client() as client:
+            assert client.get("/_mock/health").status_code == 200
+    assert {name: spec.load(name) for name in names} == before
+
+
+def test_answers_are_the_json_the_standard_library_would_write() -> None:
+    body = {"companyOrOrganization": "Müller & Söhne — 東京", "id": 1001, "taxExempt": False,
+            "priceList": None, "ratio": 0.1, "users": [{"roles": [{"roleId": 1}]}]}
+    assert FastJsonifier().dumps(body) == json.dumps(body, separators=(",", ":"),
+                                                     ensure_ascii=False) + "\n"
+
+
+def test_what_orjson_refuses_is_still_answered() -> None:
+    huge = 2 ** 70
+    assert json.loads(FastJsonifier().dumps({"values": [huge]})) == {"values": [huge]}
+    assert json.loads(FastJsonifier().dumps({1: "a"})) == {"1": "a"}
+
+
+def test_an_attribute_value_beyond_64_bits_round_trips(api) -> None:
+    account = api.add_account()
+    huge = 2 ** 70
+    created = api.post(f"/{account['id']}/attributes",
+                       json={"fullyQualifiedName": FQN, "values": [huge, "Gold"]})
+    assert created.status_code == 201, created.text
+    assert created.json()["values"] == [huge, "Gold"]
+    assert api.get(f"/{account['id']}/attributes/{FQN}").json()["values"] == [huge, "Gold"]
