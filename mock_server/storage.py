@@ -50,7 +50,10 @@ def _same(value: Any) -> Any:
 
 
 def _folded(value: Any) -> Any:
-    return value.casefold() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    folded = value.casefold()
+    return value if folded == value else folded  # keep the document's own string when it can
 
 
 # Secondary indexes: a table whose name contains the key gets an index on each field named,
@@ -71,6 +74,31 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# An index maps a key to one document id, or to a set of them when several share it: a set per
+# key would cost 100,000 users some 40 MB more.
+Index = dict[Any, "int | set[int]"]
+
+
+def _reindex(index: Index, key: Any, doc_id: int) -> None:
+    ids = index.get(key)
+    if ids is None or ids == doc_id:
+        index[key] = doc_id
+    elif isinstance(ids, int):
+        index[key] = {ids, doc_id}
+    else:
+        ids.add(doc_id)
+
+
+def _unindex(index: Index, key: Any, doc_id: int) -> None:
+    ids = index.get(key)
+    if ids == doc_id:
+        del index[key]
+    elif isinstance(ids, set):
+        ids.discard(doc_id)
+        if len(ids) == 1:
+            index[key] = ids.pop()
 
 
 class StoreLocked(RuntimeError):
@@ -133,7 +161,7 @@ class Store:
         self.lock = threading.RLock()
         self.db = TinyDB(storage=MemoryStorage)
         self._next_ids: dict[str, int] = {}
-        self._indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
+        self._indexes: dict[str, dict[str, Index]] = {}
         self._indexed: dict[str, dict[str, Callable[[Any], Any]]] = {}
         self._journal: Any = None
         self._lock_file: Any = None
@@ -339,13 +367,9 @@ class Store:
         for field, key in fields.items():
             index = self._indexes.setdefault(name, {}).setdefault(field, {})
             if old is not None and old.get(field) is not None:
-                ids = index.get(key(old[field]))
-                if ids is not None:
-                    ids.discard(doc_id)
-                    if not ids:
-                        del index[key(old[field])]
+                _unindex(index, key(old[field]), doc_id)
             if new is not None and new.get(field) is not None:
-                index.setdefault(key(new[field]), set()).add(doc_id)
+                _reindex(index, key(new[field]), doc_id)
 
     def lookup(self, table: str, field: str, value: Any) -> list[int]:
         """Ids of the documents whose ``field`` matches ``value``, from a secondary index
@@ -354,8 +378,8 @@ class Store:
         if field not in fields:
             raise KeyError(f"{table}.{field} is not indexed")
         with self.lock:
-            index = self._indexes.get(table, {}).get(field, {})
-            return sorted(index.get(fields[field](value), ()))
+            ids = self._indexes.get(table, {}).get(field, {}).get(fields[field](value), ())
+            return [ids] if isinstance(ids, int) else sorted(ids)
 
     def _next_id(self, table: str, start: int) -> int:
         with self.lock:

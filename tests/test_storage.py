@@ -222,6 +222,17 @@ def test_user_emails_are_indexed_regardless_of_case(tmp_path) -> None:
     assert reopened.lookup(users, "emailAddress", "MARC@test.com") == [1]
     assert reopened.lookup(users, "userName", "ann") == [2]
     assert reopened.lookup("t1/users/1002", "emailAddress", "marc@test.com") == []
+    with reopened.transaction() as tx:  # removed users may share an e-mail
+        for doc_id in (3, 4):
+            tx.put(users, doc_id, {"userId": str(doc_id), "emailAddress": "ANN@test.com"})
+    assert reopened.lookup(users, "emailAddress", "ann@test.com") == [2, 3, 4]
+    with reopened.transaction() as tx:
+        tx.delete(users, 2)
+        tx.delete(users, 4)
+    assert reopened.lookup(users, "emailAddress", "ann@test.com") == [3]
+    with reopened.transaction() as tx:
+        tx.delete(users, 3)
+    assert reopened.lookup(users, "emailAddress", "ann@test.com") == []
     reopened.close()
 
 
