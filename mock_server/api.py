@@ -61,9 +61,9 @@ def add_account(body: dict[str, Any], response_fields: str | None = None) -> Rep
 
 
 async def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
-                      sort_by: str | None = None, filter_: str | None = None,
-                      fields: str | None = None, q: str | None = None,
-                      q_limit: int | None = None, response_fields: str | None = None) -> Reply:
+                           sort_by: str | None = None, filter_: str | None = None,
+                           fields: str | None = None, q: str | None = None,
+                           q_limit: int | None = None, response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
     query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
     body = accounts.list_accounts(current.store, scope, query)
@@ -88,15 +88,15 @@ def update_account(account_id: int, body: dict[str, Any],
 # ---------------------------------------------------------------- users
 @_write
 def add_user(account_id: int, body: dict[str, Any],
-                   response_fields: str | None = None) -> Reply:
+             response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     user, _ = users.add_user(current.store, scope, account_id, body, actor)
     return project(user, response_fields), 201
 
 
 async def get_users(account_id: int, start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
-              sort_by: str | None = None, filter_: str | None = None, q: str | None = None,
-              q_limit: int | None = None, response_fields: str | None = None) -> Reply:
+                    sort_by: str | None = None, filter_: str | None = None, q: str | None = None,
+                    q_limit: int | None = None, response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
     query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
     return project(users.list_users(current.store, scope, account_id, query),
@@ -120,7 +120,7 @@ def remove_user(account_id: int, user_id: str) -> Reply:
 
 # ---------------------------------------------------------------- roles
 async def get_user_roles_async(account_id: int, user_id: str,
-                         response_fields: str | None = None) -> Reply:
+                               response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
     return project(users.get_roles(current.store, scope, account_id, user_id),
                    response_fields), 200
@@ -143,16 +143,16 @@ def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply
 # ---------------------------------------------------------------- attributes
 @_write
 def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
-                               response_fields: str | None = None) -> Reply:
+                              response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     return project(attributes.add(current.store, scope, account_id, body, actor),
                    response_fields), 201
 
 
 async def get_b2b_account_attributes(account_id: int, start_index: int = 0,
-                                page_size: int = DEFAULT_PAGE_SIZE, sort_by: str | None = None,
-                                filter_: str | None = None,
-                                response_fields: str | None = None) -> Reply:
+                                     page_size: int = DEFAULT_PAGE_SIZE, sort_by: str | None = None,
+                                     filter_: str | None = None,
+                                     response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
     query = _list_query(start_index, page_size, sort_by, filter_)
     return project(attributes.list_attributes(current.store, scope, account_id, query),
@@ -160,7 +160,7 @@ async def get_b2b_account_attributes(account_id: int, start_index: int = 0,
 
 
 async def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
-                               response_fields: str | None = None) -> Reply:
+                                    response_fields: str | None = None) -> Reply:
     current, scope, _ = _call()
     return project(attributes.get(current.store, scope, account_id, attribute_fqn),
                    response_fields), 200
@@ -168,7 +168,7 @@ async def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
 
 @_write
 def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict[str, Any],
-                                  response_fields: str | None = None) -> Reply:
+                                 response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     updated = attributes.update(current.store, scope, account_id, attribute_fqn, body, actor)
     return project(updated, response_fields), 200

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ServiceError
+from .state import SCOPE_KEY
 
 DEFAULT_CLIENT_ID = "b2b-mock-client"
 DEFAULT_CLIENT_SECRET = "b2b-mock-secret"
@@ -103,9 +104,7 @@ class TicketIssuer:
 
 def bearer_info(token: str, request: Any = None) -> dict[str, Any] | None:
     """Connexion's bearer check: the ticket issuer of the app serving ``request``."""
-    issuer: TicketIssuer | None = None
-    if request is not None:
-        issuer = request.scope.get("b2b_mock.tickets")
-    if issuer is None:
+    state = request.scope.get(SCOPE_KEY) if request is not None else None
+    if state is None:
         return None
-    return issuer.check(token)
+    return state.tickets.check(token)

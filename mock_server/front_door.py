@@ -107,7 +107,6 @@ class FrontDoor:
             await self.app(scope, receive, send)
             return
         scope[SCOPE_KEY] = self.state
-        scope["b2b_mock.tickets"] = self.state.tickets
         path: str = scope["path"]
         if path.startswith(UNTRACKED_PREFIXES):
             await self.app(scope, receive, send)

@@ -52,11 +52,12 @@ def inline_path_parameters(document: dict[str, Any]) -> None:
         for method in HTTP_METHODS:
             if shared and method in item:
                 own = item[method].setdefault("parameters", [])
-                named = {_parameter_key(document, p) for p in own}
-                own.extend(p for p in shared if _parameter_key(document, p) not in named)
+                named = {parameter_key(document, p) for p in own}
+                own.extend(p for p in shared if parameter_key(document, p) not in named)
 
 
-def _parameter_key(document: dict[str, Any], parameter: dict[str, Any]) -> tuple[str, str]:
+def parameter_key(document: dict[str, Any], parameter: dict[str, Any]) -> tuple[str, str]:
+    """A parameter's (name, location), following ``$ref`` into the document's components."""
     while "$ref" in parameter:
         parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[-1]]
     return parameter["name"], parameter["in"]

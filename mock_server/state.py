@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from connexion import context
 
-from .config import Settings
 from .faults import FaultBook
 from .journal import Journal
-from .storage import Store
 
-if TYPE_CHECKING:  # auth checks tickets against the state of the request
+if TYPE_CHECKING:  # annotations only: auth and config import this module's key
     from .auth import TicketIssuer
+    from .config import Settings
+    from .storage import Store
 
 # The key under which the front door hands the state to the app, in every request's scope.
 SCOPE_KEY = "b2b_mock.state"

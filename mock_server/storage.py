@@ -25,10 +25,11 @@ puts it. Readers may therefore hand stored documents out (to be serialized) with
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
+import functools
 import json
 import os
-import asyncio
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -64,6 +65,7 @@ INDEXED_FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
 }
 
 
+@functools.cache
 def indexed_fields(table: str) -> dict[str, Callable[[Any], Any]]:
     return next((f for marker, f in INDEXED_FIELDS.items() if marker in table), {})
 
@@ -162,7 +164,6 @@ class Store:
         self.db = TinyDB(storage=MemoryStorage)
         self._next_ids: dict[str, int] = {}
         self._indexes: dict[str, dict[str, Index]] = {}
-        self._indexed: dict[str, dict[str, Callable[[Any], Any]]] = {}
         self._journal: Any = None
         self._lock_file: Any = None
         # Bytes ever appended to the journal, and how many of them are known to be on disk;
@@ -361,10 +362,7 @@ class Store:
                 self._index(name, doc_id, tables.get(name, {}).pop(str(doc_id), None), None)
 
     def _index(self, name: str, doc_id: int, old: Doc | None, new: Doc | None) -> None:
-        fields = self._indexed.get(name)
-        if fields is None:
-            fields = self._indexed[name] = indexed_fields(name)
-        for field, key in fields.items():
+        for field, key in indexed_fields(name).items():
             index = self._indexes.setdefault(name, {}).setdefault(field, {})
             if old is not None and old.get(field) is not None:
                 _unindex(index, key(old[field]), doc_id)
