@@ -17,7 +17,7 @@ from . import routes
 from .errors import error_body
 from .journal import MAX_BODY
 from .state import SCOPE_KEY, MockState
-from .tenancy import SITE_HEADER, TENANT_HEADER
+from .tenancy import scope_from_headers
 
 log = logging.getLogger(__name__)
 
@@ -26,21 +26,6 @@ UNTRACKED_PREFIXES = ("/_mock", "/api/ui", "/api/openapi", "/favicon.ico")
 
 class DroppedConnection(ConnectionError):
     """Raised where a dropped connection cannot be simulated by closing the socket."""
-
-
-def _header(scope: dict[str, Any], name: str) -> str | None:
-    wanted = name.encode()
-    for key, value in scope.get("headers", []):
-        if key.lower() == wanted:
-            return value.decode("latin-1")
-    return None
-
-
-def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
 
 
 class _Call:
@@ -115,14 +100,13 @@ class FrontDoor:
 
     async def _tracked(self, scope: dict[str, Any], receive: Any, send: Any, path: str) -> None:
         method: str = scope["method"]
-        tenant = _int_or_none(_header(scope, TENANT_HEADER)) or \
-            self.state.settings.default_tenant
+        named = scope_from_headers(scope["headers"], self.state.settings.default_tenant)
         operation = routes.operation_for(method, path)
-        faults = self.state.faults.draw(operation, tenant) if operation else []
+        faults = self.state.faults.draw(operation, named.tenant) if operation else []
         call = _Call(self.state.journal, {
-            "method": method, "path": path, "operation": operation, "tenant": tenant,
+            "method": method, "path": path, "operation": operation, "tenant": named.tenant,
             "query": scope.get("query_string", b"").decode("latin-1"),
-            "site": _int_or_none(_header(scope, SITE_HEADER)),
+            "site": named.site,
             "accountId": routes.account_of(path), "faults": [f.kind for f in faults]})
 
         async def receive_logged() -> dict[str, Any]:

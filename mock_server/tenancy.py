@@ -6,6 +6,7 @@ from another, and a whole tenant can be listed, exported or dropped by its prefi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 TENANT_HEADER = "x-vol-tenant"
@@ -47,11 +48,25 @@ def scope_of_table(table: str) -> Scope:
     return Scope(int(tenant), int(site) if site else None)
 
 
-def scope_from_headers(headers, default_tenant: int) -> Scope:
-    """The scope named by the request's headers; the server's default tenant without them.
+def scope_from_headers(headers: Iterable[tuple[bytes, bytes]], default_tenant: int) -> Scope:
+    """The scope named by a request's raw ASGI headers; the server's default tenant without one.
 
-    Connexion has already validated the headers against the spec (positive integers).
+    Connexion validates the headers of the B2B operations (positive integers); the front door
+    reads them before that, so a value that is not a number counts as absent here.
     """
-    tenant = headers.get(TENANT_HEADER)
-    site = headers.get(SITE_HEADER)
-    return Scope(int(tenant) if tenant else default_tenant, int(site) if site else None)
+    tenant = site = None
+    for key, value in headers:
+        key = key.lower()
+        if key == _TENANT_KEY:
+            tenant = _number(value)
+        elif key == _SITE_KEY:
+            site = _number(value)
+    return Scope(tenant or default_tenant, site)
+
+
+_TENANT_KEY = TENANT_HEADER.encode()
+_SITE_KEY = SITE_HEADER.encode()
+
+
+def _number(value: bytes) -> int | None:
+    return int(value) if value.isdigit() else None
