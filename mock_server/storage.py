@@ -14,8 +14,8 @@ Here TinyDB runs on an in-memory storage and the file side is split in two:
 The journal is folded into a fresh snapshot at start-up and whenever it grows past a threshold.
 
 A writer on the event loop may ask for its fsync later (``deferred_sync``): the line is written
-and the change applied under the lock, and the writer then waits, in a worker thread, for an
-fsync that covers its line before it answers. Writers that arrive while one fsync runs share
+and the change applied under the lock, and the writer then waits for an fsync, run in a worker
+thread, that covers its line before it answers. Writers that arrive while one fsync runs share
 the next one (group commit). Until then other readers may already see the change; a crash in
 that window loses it, but nobody was told it was stored.
 
@@ -121,7 +121,44 @@ class PendingSync:
     async def durable(self) -> None:
         """Return once the journal is fsynced up to this writer's last line."""
         if self.position > self.store._synced:
-            await asyncio.to_thread(self.store.sync_to, self.position)
+            await self.store._committer().wait(self.position)
+
+
+class _Committer:
+    """One event loop's deferred writers: one fsync at a time, in a worker thread, answering
+    every writer whose line it covers; the writers that queue meanwhile share the next one.
+    """
+
+    def __init__(self, store: "Store", loop: asyncio.AbstractEventLoop) -> None:
+        self.store = store
+        self.loop = loop
+        self.waiting: list[tuple[int, asyncio.Future[None]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def wait(self, position: int) -> None:
+        future = self.loop.create_future()
+        self.waiting.append((position, future))
+        if self.task is None or self.task.done():
+            self.task = self.loop.create_task(self._run())
+        await future
+
+    async def _run(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting, []
+            try:
+                await asyncio.to_thread(self.store.sync_to, max(p for p, _ in batch))
+            except Exception as exc:  # every writer of the batch is told it failed
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+            except BaseException:
+                for _, future in batch + self.waiting:
+                    future.cancel()
+                raise
+            else:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_result(None)
 
 
 _deferred: ContextVar[PendingSync | None] = ContextVar("b2b_mock_deferred_sync", default=None)
@@ -171,6 +208,7 @@ class Store:
         self._written = 0
         self._synced = 0
         self._sync_lock = threading.Lock()
+        self._committers: dict[int, _Committer] = {}  # by event loop
         self._broken: BaseException | None = None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -297,6 +335,13 @@ class Store:
                     self._cut(cut_from)
                 raise
             self._synced = max(self._synced, covered)
+
+    def _committer(self) -> _Committer:
+        loop = asyncio.get_running_loop()
+        committer = self._committers.get(id(loop))
+        if committer is None or committer.loop is not loop:
+            committer = self._committers[id(loop)] = _Committer(self, loop)
+        return committer
 
     @contextmanager
     def deferred_sync(self) -> Iterator[PendingSync]:
