@@ -26,8 +26,10 @@ OPERATORS = {
 }
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def quoted(text: str) -> str:
+    """A quoted filter literal: the filter language reads a backslash as an escape, so a literal
+    backslash is doubled like the quote (unescaped, a value ending in one left the string open)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def literal(kind: str) -> st.SearchStrategy[str]:
@@ -41,9 +43,9 @@ def literal(kind: str) -> st.SearchStrategy[str]:
     if kind == "date-time":
         moments = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2100, 1, 1),
                                timezones=st.just(timezone.utc))
-        return moments.map(lambda d: d.isoformat().replace("+00:00", "Z")).map(_quoted)
+        return moments.map(lambda d: d.isoformat().replace("+00:00", "Z")).map(quoted)
     return st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
-                   max_size=10).map(_quoted)
+                   max_size=10).map(quoted)
 
 
 def comparison(fields: dict[str, str]) -> st.SearchStrategy[str]:
