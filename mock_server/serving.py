@@ -10,8 +10,12 @@ On top of that, Connexion rebuilds each handler's decorator chain on every reque
 the handler's signature (``inspect.signature``, three times per request counting the bearer
 check) and re-derives every parameter's Python name with regular expressions. The classes
 below build the chain once per operation and remember the answers, through the extension points
-Connexion offers (``security_map``, the app's API and operation classes). Numbers are in
-``bench/`` and in issue 6's notes.
+Connexion offers (``security_map``, the middleware list, the app's API and operation classes).
+
+Connexion also reads a request's query, path and body twice (validation, then the handler's
+arguments), and parses a form out of every request, body or not. Here the validation layer reads
+them once through the operation's ``RequestPlan`` and the handler's layer takes what it read.
+Numbers are in ``bench/`` and in issue 6's notes.
 """
 
 from __future__ import annotations
@@ -23,19 +27,66 @@ from typing import Any, Callable
 import connexion
 import orjson
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
-from connexion.context import receive, scope
+from connexion.context import context, receive, scope
 from connexion.decorators import StarletteDecorator
-from connexion.decorators.parameter import AsyncParameterDecorator
+from connexion.decorators.parameter import (CONTEXT_NAME, AsyncParameterDecorator,
+                                            unwrap_decorators)
 from connexion.jsonifier import Jsonifier
+from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.security import BearerSecurityHandler
+from connexion.utils import inspect_function_arguments
+
+from .request_plan import ARGUMENTS_KEY, BODY_KEY, plan_for
+from .validation import PlannedValidationMiddleware, _compiled
 
 
-class _RememberingParameterDecorator(AsyncParameterDecorator):
-    """Maps ``responseFields`` to ``response_fields`` once per name, not once per request."""
+class _PlannedParameterDecorator(AsyncParameterDecorator):
+    """Hands the handler the arguments the validation layer read through the operation's
+    ``RequestPlan``, instead of parsing the query, path and body a second time.
 
-    def __init__(self, **kwargs: Any) -> None:
+    Same arguments as Connexion's: path and query parameters the handler names (query defaults
+    included), the JSON body under its name, the security context (``user``, ``token_info``).
+    Requests the validation layer did not plan (no plan for the operation) go the Connexion way.
+    """
+
+    def __init__(self, *, operation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sanitize_fn = functools.cache(self.sanitize_fn)
+        self.plan = plan_for(operation, _compiled)
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        connexion_way = super().__call__(function)
+        plan = self.plan
+        if plan is None:
+            return connexion_way
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        names = {rule.name: self.sanitize_fn(rule.name) for rule in plan.rules}
+        names = {name: python for name, python in names.items()
+                 if has_kwargs or python in arguments}
+        body_name = self.sanitize_fn(plan.body_name) if plan.body_name else None
+        if body_name is not None and not (has_kwargs or body_name in arguments):
+            body_name = None
+        wants_context = CONTEXT_NAME in arguments
+
+        @functools.wraps(function)
+        async def wrapper(request: Any) -> Any:
+            scope = request.scope
+            found = scope.get(ARGUMENTS_KEY)
+            if found is None:
+                return await connexion_way(request)
+            kwargs = {python: found[name] for name, python in names.items() if name in found}
+            if body_name is not None:
+                body = scope[BODY_KEY] if BODY_KEY in scope else await request.get_body()
+                kwargs[body_name] = plan.body_argument(body)
+            for key, value in request.context.items():
+                if has_kwargs or key in arguments:
+                    kwargs[key] = value
+            if wants_context:
+                kwargs[CONTEXT_NAME] = context
+            return await function(**kwargs)
+
+        return wrapper
 
 
 class _OnceDecorator(StarletteDecorator):
@@ -46,9 +97,13 @@ class _OnceDecorator(StarletteDecorator):
     holds nothing but the operation's parameter definitions.
     """
 
+    def __init__(self, *, operation: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.operation = operation
+
     @property
-    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
-        return _RememberingParameterDecorator
+    def _parameter_decorator_cls(self) -> Callable[..., AsyncParameterDecorator]:
+        return functools.partial(_PlannedParameterDecorator, operation=self.operation)
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         decorated = self.decorate(function)
@@ -67,9 +122,20 @@ class _OnceDecorator(StarletteDecorator):
 
 
 class _Operation(AsyncOperation):
+    """The app's operation, keeping the spec's operation its decorators are built from."""
+
+    spec_operation: Any = None
+
+    @classmethod
+    def from_operation(cls, operation: Any, **kwargs: Any) -> AsyncOperation:
+        made = super().from_operation(operation, **kwargs)
+        made.spec_operation = operation
+        return made
+
     @functools.cached_property
     def fn(self) -> Callable[..., Any]:
-        return _OnceDecorator(pythonic_params=self.pythonic_params,
+        return _OnceDecorator(operation=self.spec_operation,
+                              pythonic_params=self.pythonic_params,
                               jsonifier=self.jsonifier)(self._fn)
 
 
@@ -93,6 +159,10 @@ class _BearerHandler(BearerSecurityHandler):
 
 
 SECURITY_MAP = {"bearer": _BearerHandler}
+
+# Connexion's middleware stack, with request validation through request plans.
+MIDDLEWARES = [PlannedValidationMiddleware if m is RequestValidationMiddleware else m
+               for m in ConnexionMiddleware.default_middlewares]
 
 
 class FastJsonifier(Jsonifier):
@@ -119,7 +189,8 @@ class MockApp(connexion.AsyncApp):
     """``connexion.AsyncApp`` serving its operations through the classes above."""
 
     def __init__(self, import_name: str, **kwargs: Any) -> None:
-        super().__init__(import_name, security_map=SECURITY_MAP, **kwargs)
+        super().__init__(import_name, security_map=SECURITY_MAP, middlewares=MIDDLEWARES,
+                         **kwargs)
         # Connexion builds the app's middleware stack and routes at the first request and
         # adds APIs to this object, so replacing it before any add_api is complete.
         self._middleware_app = self.middleware.app = _ASGIApp()

@@ -2,20 +2,31 @@
 
 Connexion's own parameter message is jsonschema's full report (schema dump included) without the
 parameter's name; a client needs "query parameter 'pageSize': 500 is greater than 200".
+
+The validation layer itself (``PlannedValidationMiddleware``) checks parameters through each
+operation's ``RequestPlan`` and keeps, per operation, what Connexion worked out again on every
+request: the URI parser, the accepted content types, the body validator.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
 from connexion.json_schema import Draft4RequestValidator
+from connexion.middleware.request_validation import (RequestValidationAPI,
+                                                     RequestValidationMiddleware,
+                                                     RequestValidationOperation)
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
                                   MultiPartFormDataValidator, ParameterValidator)
 from jsonschema import Draft4Validator, ValidationError
+from starlette.types import Receive, Scope, Send
+
+from .request_plan import ARGUMENTS_KEY, BODY_KEY, RequestPlan, plan_for
 
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 
@@ -72,11 +83,14 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):
         return _compiled(self._schema, Draft4RequestValidator)
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
+        """The parsed body, also kept in the scope so the handler's layer need not parse it."""
         try:
-            return await super()._parse(stream, scope)
+            body = await super()._parse(stream, scope)
         except UnicodeDecodeError as exc:
             raise BadRequestProblem(detail=f"The request body is not valid UTF-8 JSON: {exc}") \
                 from None
+        scope[BODY_KEY] = body
+        return body
 
 
 VALIDATOR_MAP = {
@@ -87,3 +101,71 @@ VALIDATOR_MAP = {
         "multipart/form-data": MultiPartFormDataValidator,
     }),
 }
+
+
+class _PlannedValidationOperation(RequestValidationOperation):
+    """Connexion's validation of one operation, with what does not change between requests
+    worked out once (Connexion built a URI parser, a parameter validator, a media type table
+    and a body validator on every request)."""
+
+    @functools.cached_property
+    def _plan(self) -> RequestPlan | None:
+        return plan_for(self._operation, _compiled) if not self.strict_validation else None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._accepted: set[str] = set()
+        self._body_validators: dict[tuple[str, str], Any] = {}
+
+    def validate_mime_type(self, mime_type: str) -> None:
+        if mime_type not in self._accepted:
+            super().validate_mime_type(mime_type)
+            self._accepted.add(mime_type)
+
+    def _body_validator(self, mime_type: str, encoding: str) -> Any:
+        """The body validator for a content type (they keep no state between requests)."""
+        key = (mime_type, encoding)
+        if key not in self._body_validators:
+            self._body_validators[key] = self._new_body_validator(mime_type, encoding)
+        return self._body_validators[key]
+
+    def _new_body_validator(self, mime_type: str, encoding: str) -> Any:
+        schema = self._operation.body_schema(mime_type)
+        if not schema:
+            return None
+        try:
+            validator_cls = self._validator_map["body"][mime_type]
+        except KeyError:
+            return None
+        return validator_cls(
+            schema=schema, required=self._operation.request_body.get("required", False),
+            nullable=is_nullable(self._operation.body_definition(mime_type)),
+            encoding=encoding, strict_validation=self.strict_validation,
+            uri_parser=self._operation.uri_parser_class(self._operation.parameters,
+                                                        self._operation.body_definition()))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        plan = self._plan
+        if plan is None:
+            await super().__call__(scope, receive, send)
+            return
+        scope[ARGUMENTS_KEY] = plan.read(scope)
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        self.validate_mime_type(mime_type)
+        validator = self._body_validator(mime_type, encoding)
+        if validator is not None:
+            receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+class _PlannedValidationAPI(RequestValidationAPI):
+    def make_operation(self, operation: Any) -> RequestValidationOperation:
+        return _PlannedValidationOperation(self.next_app, operation=operation,
+                                           strict_validation=self.strict_validation,
+                                           validator_map=self.validator_map)
+
+
+class PlannedValidationMiddleware(RequestValidationMiddleware):
+    """Connexion's request validation middleware, validating through request plans."""
+
+    api_cls = _PlannedValidationAPI

@@ -1,0 +1,131 @@
+"""Request plans read a request exactly as Connexion's own code does, only once.
+
+The proof is a twin: the same store served once through request plans and once the Connexion
+way (plans switched off), asked the same generated requests; every answer must match.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+from unittest import mock
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_server import accounts, request_plan, serving, users, validation
+from mock_server.app import create_app
+from mock_server.config import Settings
+from mock_server.storage import Store
+from mock_server.tenancy import Scope
+
+BASE = "/api/commerce/customer/b2baccounts"
+QUERY_NAMES = ["startIndex", "pageSize", "sortBy", "filter", "q", "qLimit", "responseFields",
+               "fields", "isActive", "page[size]"]
+ODD_VALUES = ["", "abc", "1.5", "null", "None", " 7", "1_0", "true", "-1", "0", "201",
+              "2147483648", "companyOrOrganization asc", "isActive eq true", "id,users",
+              "emailAddress desc", "isRemoved eq false"]
+
+
+def _seeded() -> Store:
+    store, scope = Store(), Scope(1)
+    for i in range(3):
+        account = accounts.add_account(store, scope, {"companyOrOrganization": f"Co {i}",
+                                                      "isActive": i != 1}, "test")
+        for j in range(2):
+            users.add_user(store, scope, account["id"], {"b2BUser": {
+                "emailAddress": f"u{j}@co{i}.example.com", "roles": [{"roleId": 1}]}}, "test")
+    return store
+
+
+@pytest.fixture(scope="module")
+def twins() -> tuple[Any, Any]:
+    store = _seeded()
+    planned = create_app(Settings(auth_enabled=False), store=store).test_client()
+    no_plan = mock.patch.object(validation, "plan_for", lambda *a: None), \
+        mock.patch.object(serving, "plan_for", lambda *a: None)
+    connexion_way = create_app(Settings(auth_enabled=False), store=store).test_client()
+    with no_plan[0], no_plan[1]:  # plans are made at each operation's first request
+        for path in (BASE, f"{BASE}/1001", f"{BASE}/1001/users"):
+            assert connexion_way.get(path).status_code == 200
+    return planned, connexion_way
+
+
+queries = st.lists(st.tuples(st.sampled_from(QUERY_NAMES),
+                             st.one_of(st.sampled_from(ODD_VALUES), st.integers(-3, 250).map(str),
+                                       st.text(max_size=4))), max_size=4)
+paths = st.sampled_from([BASE, f"{BASE}/1001", f"{BASE}/1002/users", f"{BASE}/0",
+                         f"{BASE}/99999999999/users", f"{BASE}/1003"])
+tenants = st.one_of(st.none(), st.sampled_from(["1", "abc", "0", "", "1234567890", "7"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=paths, query=queries, tenant=tenants)
+def test_planned_and_connexion_answers_match(twins, path: str, query: list[tuple[str, str]],
+                                             tenant: str | None) -> None:
+    planned, connexion_way = twins
+    url = f"{path}?{urlencode(query)}"
+    headers = {} if tenant is None else {"x-vol-tenant": tenant}
+    ours, theirs = planned.get(url, headers=headers), connexion_way.get(url, headers=headers)
+    assert (ours.status_code, ours.json()) == (theirs.status_code, theirs.json())
+
+
+def test_the_last_of_repeated_values_counts_and_defaults_fill_in(twins) -> None:
+    planned, _ = twins
+    page = planned.get(f"{BASE}?pageSize=abc&pageSize=2").json()
+    assert (page["startIndex"], page["pageSize"], len(page["items"])) == (0, 2, 2)
+    answer = planned.get(f"{BASE}?pageSize=2&pageSize=abc")
+    assert answer.status_code == 400
+    assert answer.json()["message"] == \
+        "Invalid query parameter 'pageSize': 'abc' is not of type 'integer'"
+
+
+def test_a_json_body_reaches_the_handler_as_sent(twins) -> None:
+    planned, _ = twins
+    made = planned.post(BASE, json={"companyOrOrganization": "Body Co", "taxId": "12-3"})
+    assert made.status_code == 201
+    assert (made.json()["companyOrOrganization"], made.json()["taxId"]) == ("Body Co", "12-3")
+
+
+def _operation(parameters: list[dict[str, Any]], consumes: list[str] | None = None) -> Any:
+    schema = {"type": "object"}
+    return SimpleNamespace(parameters=parameters, request_body={"content": {}} if consumes else {},
+                           consumes=consumes or [], body_schema=lambda _: schema,
+                           body_name=lambda _: "body")
+
+
+@pytest.mark.parametrize("parameter, consumes", [
+    ({"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "integer"}}},
+     None),
+    ({"name": "session", "in": "cookie", "schema": {"type": "string"}}, None),
+    ({"name": "where", "in": "query", "schema": {"type": "object"}, "style": "deepObject"}, None),
+    ({"name": "q", "in": "query", "schema": {"type": "string"}}, ["multipart/form-data"]),
+])
+def test_what_a_plan_cannot_read_goes_the_connexion_way(parameter: dict[str, Any],
+                                                        consumes: list[str] | None) -> None:
+    assert request_plan.plan_for(_operation([parameter], consumes), validation._compiled) is None
+
+
+def test_a_plan_reads_typed_values_and_names_what_is_wrong() -> None:
+    plan = request_plan.plan_for(_operation([
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 5,
+                                                    "default": 3}},
+        {"name": "on", "in": "query", "schema": {"type": "boolean"}},
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+        {"name": "X-Site", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    ]), validation._compiled)
+    assert plan is not None
+
+    def read(query: bytes, path: dict[str, str], headers: list[tuple[bytes, bytes]]) -> Any:
+        return plan.read({"query_string": query, "path_params": path, "headers": headers})
+
+    assert read(b"on=TRUE", {"id": "7"}, [(b"x-site", b"12")]) == {"limit": 3, "on": True,
+                                                                  "id": 7}
+    with pytest.raises(request_plan.BadRequestProblem, match="query parameter 'limit'"):
+        read(b"limit=6&on=maybe", {"id": "x"}, [])
+    with pytest.raises(request_plan.BadRequestProblem, match="Missing path parameter 'id'"):
+        read(b"", {}, [])
+    with pytest.raises(request_plan.BadRequestProblem, match="header parameter 'X-Site'"):
+        read(b"", {"id": "1"}, [(b"X-SITE", b"abc")])
