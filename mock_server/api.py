@@ -40,8 +40,9 @@ def _write(handler: Callable[..., Reply]) -> Callable[..., Awaitable[Reply]]:
 
 
 def _call() -> tuple[state.MockState, Scope, str]:
-    current = state.current()
-    scope = scope_from_headers(context.scope["headers"], current.settings.default_tenant)
+    request = context.scope
+    current: state.MockState = request[state.SCOPE_KEY]
+    scope = scope_from_headers(request["headers"], current.settings.default_tenant)
     actor = context.context.get("user") or "anonymous"
     return current, scope, actor
 

@@ -7,7 +7,7 @@ from the same spec documents.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from . import spec
 
@@ -29,8 +29,10 @@ def _table() -> list[tuple[str, re.Pattern[str], str]]:
     return rows
 
 
+@lru_cache(maxsize=8192)
 def operation_for(method: str, path: str) -> str | None:
-    """The ``operationId`` served at ``method path``, or None."""
+    """The ``operationId`` served at ``method path``, or None (remembered for the most recent
+    paths: the front door asks for every call, and the table is a list of patterns)."""
     for row_method, pattern, operation_id in _table():
         if row_method == method.upper() and pattern.match(path):
             return operation_id

@@ -34,8 +34,13 @@ from connexion.decorators.parameter import (CONTEXT_NAME, AsyncParameterDecorato
 from connexion.jsonifier import Jsonifier
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
-from connexion.security import BearerSecurityHandler
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.exceptions import OAuthProblem
+from connexion.security import NO_VALUE, BearerSecurityHandler
 from connexion.utils import inspect_function_arguments
+from starlette._utils import get_route_path
+from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 
 from .request_plan import ARGUMENTS_KEY, BODY_KEY, plan_for
 from .validation import PlannedValidationMiddleware, _compiled
@@ -150,19 +155,62 @@ class _ASGIApp(AsyncASGIApp):
 
 
 class _BearerHandler(BearerSecurityHandler):
-    """The bearer check, reading the ticket function's signature once rather than twice a call."""
+    """Connexion's bearer check, reading the raw Authorization header (Connexion built a header
+    table for it) and the ticket function's signature once rather than twice a call."""
 
     @staticmethod
     @functools.cache
     def _accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
         return BearerSecurityHandler._accepts_kwarg(func, keyword)
 
+    def _get_verify_func(self, token_info_func: Callable[..., Any]) -> Callable[..., Any]:
+        check = self.check_bearer_token(token_info_func)
+
+        def verify(request: Any) -> Any:
+            authorization = next((value for key, value in request.scope["headers"]
+                                  if key.lower() == b"authorization"), None)
+            if not authorization:
+                return NO_VALUE
+            try:
+                auth_type, token = authorization.decode("latin-1").split(None, 1)
+            except ValueError:
+                raise OAuthProblem(detail="Invalid authorization header") from None
+            if auth_type.lower() != "bearer":
+                return NO_VALUE
+            return check(request, token)
+
+        return verify
+
 
 SECURITY_MAP = {"bearer": _BearerHandler}
 
-# Connexion's middleware stack, with request validation through request plans.
-MIDDLEWARES = [PlannedValidationMiddleware if m is RequestValidationMiddleware else m
-               for m in ConnexionMiddleware.default_middlewares]
+
+class _SwaggerUIMiddleware(SwaggerUIMiddleware):
+    """Connexion's middleware for the API documents and Swagger UI, letting every other request
+    through without matching it against each document's routes first."""
+
+    @functools.cached_property
+    def _served(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The paths its routes answer (with or without a final slash) and the folders they
+        serve whole."""
+        exact: set[str] = set()
+        folders: list[str] = []
+        for mount in self.router.routes:
+            exact.add(mount.path)
+            for route in mount.app.routes:
+                exact.add(mount.path + route.path.rstrip("/"))
+                if isinstance(route, Mount):
+                    folders.append(mount.path + route.path + "/")
+        return frozenset(exact), tuple(folders)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            exact, folders = self._served
+            path = get_route_path(scope)
+            if path.rstrip("/") not in exact and not path.startswith(folders):
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 class FastJsonifier(Jsonifier):
@@ -183,6 +231,13 @@ class FastJsonifier(Jsonifier):
             except orjson.JSONEncodeError:
                 pass
         return super().dumps(data, **kwargs)
+
+
+# Connexion's middleware stack, with request validation through request plans and the docs
+# middleware skipped for other paths.
+_REPLACED = {RequestValidationMiddleware: PlannedValidationMiddleware,
+             SwaggerUIMiddleware: _SwaggerUIMiddleware}
+MIDDLEWARES = [_REPLACED.get(m, m) for m in ConnexionMiddleware.default_middlewares]
 
 
 class MockApp(connexion.AsyncApp):

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
+from unittest import mock
 
-from mock_server import spec
+import pytest
+from connexion.middleware import ConnexionMiddleware
+
+from mock_server import serving, spec
 from mock_server.app import create_app
 from mock_server.config import Settings
 from mock_server.serving import FastJsonifier
@@ -64,3 +69,46 @@ def test_an_attribute_value_beyond_64_bits_round_trips(api) -> None:
     assert created.status_code == 201, created.text
     assert created.json()["values"] == [huge, "Gold"]
     assert api.get(f"/{account['id']}/attributes/{FQN}").json()["values"] == [huge, "Gold"]
+
+
+@pytest.fixture(scope="module")
+def stock_and_ours() -> tuple[Any, Any]:
+    """The mock twice: with Connexion's stock middleware and bearer check, and as served."""
+    with mock.patch.object(serving, "MIDDLEWARES", ConnexionMiddleware.default_middlewares), \
+            mock.patch.object(serving, "SECURITY_MAP", {}):
+        stock = create_app(Settings())
+    return stock.test_client(follow_redirects=False), create_app(Settings()).test_client(
+        follow_redirects=False)
+
+
+@pytest.mark.parametrize("path", [
+    "/api/openapi.json", "/api/openapi.json/", "/api/openapi.yaml", "/api/ui", "/api/ui/",
+    "/api/ui/index.html", "/api/ui/swagger-ui.css", "/api/ui/nothing-here", "/api",
+    "/api/platform/applications/openapi.json", "/_mock/openapi.json", "/_mock/openapi.yaml/",
+    "/_mock", "/_mock/health", "/api/commerce/customer/b2baccounts/ui",
+])
+def test_documents_and_swagger_ui_answer_as_connexion_serves_them(stock_and_ours, path: str
+                                                                  ) -> None:
+    stock, ours = stock_and_ours
+    expected, answer = stock.get(path), ours.get(path)
+    assert (answer.status_code, answer.headers.get("location"), answer.content) == \
+        (expected.status_code, expected.headers.get("location"), expected.content)
+
+
+@pytest.mark.parametrize("authorization", [
+    None, "", "Bearer", "Bearer ", "Bearer nonsense", "bearer nonsense", "Basic YTpi",
+    "Bearer  two  spaces", "Token abc", "BEARER {token}", "Bearer {token}", "Bearer\t{token}",
+])
+def test_the_bearer_check_answers_as_connexions_does(stock_and_ours,
+                                                     authorization: str | None) -> None:
+    stock, ours = stock_and_ours
+    responses = []
+    for client in (stock, ours):
+        state = client.app.state
+        token = state.tickets.grant({"client_id": state.settings.client_id,
+                                     "client_secret": state.settings.client_secret})
+        headers = {} if authorization is None else {
+            "Authorization": authorization.replace("{token}", token["access_token"])}
+        answer = client.get("/api/commerce/customer/b2baccounts?pageSize=1", headers=headers)
+        responses.append((answer.status_code, answer.json().get("errorCode")))
+    assert responses[0] == responses[1]
