@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from . import audit, attributes, spec
 from .errors import already_exists, bad_request, not_found
 from .filters import equality_on, parse_datetime
 from .listing import ListQuery, page, predicate_for
-from .storage import Store, Transaction
+from .storage import Store, Transaction, copy_doc
 from .tenancy import Scope
 
 FIRST_ACCOUNT_ID = 1001
@@ -67,7 +66,7 @@ def stored(store: Store, scope: Scope, account_id: int) -> dict[str, Any]:
 
 def editable(store: Store, scope: Scope, account_id: int) -> dict[str, Any]:
     """A private copy of the stored account (stored documents are never changed in place)."""
-    return copy.deepcopy(dict(stored(store, scope, account_id)))
+    return copy_doc(stored(store, scope, account_id))
 
 
 def present(store: Store, scope: Scope, doc: dict[str, Any], with_users: bool = True

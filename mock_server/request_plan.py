@@ -45,7 +45,7 @@ class _Rule:
     nullable: bool
     convert: Callable[[str], Any] | None
     validator: Draft4Validator
-    default: Any
+    default: Any  # a scalar (only scalar parameters get rules), so handed out as it is
 
     def read(self, raw: str | None) -> Any:
         """The value to check and pass on: typed when it converts, as sent when it does not."""
@@ -104,7 +104,7 @@ class RequestPlan:
                 if raw is not None and rule.location != "header":
                     found[rule.name] = None
                 elif rule.default is not _NO_DEFAULT:
-                    found[rule.name] = copy.deepcopy(rule.default)
+                    found[rule.name] = rule.default
                 continue
             value = rule.read(raw)
             error = rule.error(value)
@@ -115,7 +115,7 @@ class RequestPlan:
             if value is not None:
                 found[rule.name] = value
             elif rule.default is not _NO_DEFAULT:
-                found[rule.name] = copy.deepcopy(rule.default)
+                found[rule.name] = rule.default
         return found
 
     def body_argument(self, body: Any) -> Any:

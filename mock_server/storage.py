@@ -46,6 +46,19 @@ Op = tuple[str, str, int | None, Doc | None]  # (kind, table, doc_id, doc)
 
 JOURNAL_COMPACT_BYTES = 32 * 1024 * 1024
 
+def copy_doc(value: Any) -> Any:
+    """A private deep copy of a stored document, to change and put back.
+
+    Stored documents are JSON (dicts, lists and immutable scalars), so only the containers are
+    copied; ``copy.deepcopy`` took ~60 us for a user, a quarter of an UpdateUser.
+    """
+    if isinstance(value, dict):
+        return {key: copy_doc(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_doc(item) for item in value]
+    return value
+
+
 def _same(value: Any) -> Any:
     return value
 

@@ -8,14 +8,13 @@ the user again brings it back, under the same ``userId``.
 
 from __future__ import annotations
 
-import copy
 import uuid
 from typing import Any
 
 from . import accounts, audit, roles, spec
 from .errors import already_exists, bad_request, conflict, not_found
 from .listing import ListQuery, page, predicate_for
-from .storage import Store, Transaction
+from .storage import Store, Transaction, copy_doc
 from .tenancy import Scope
 
 TEXT_FIELDS = ("firstName", "lastName", "emailAddress", "userName")
@@ -102,7 +101,7 @@ def _save(tx: Transaction, scope: Scope, account_id: int, user: dict[str, Any]) 
 
 def _editable(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
     """A private copy of the stored user (stored documents are never changed in place)."""
-    return copy.deepcopy(dict(_stored(store, scope, account_id, user_id)))
+    return copy_doc(_stored(store, scope, account_id, user_id))
 
 
 def _save_changed(tx: Transaction, scope: Scope, account_id: int, user: dict[str, Any],
@@ -128,7 +127,7 @@ def add_user(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
         removed = [u for u in _with(store, scope, account_id, "emailAddress",
                                     fields["emailAddress"]) if u.get("isRemoved")]
         if removed:
-            user = copy.deepcopy(dict(removed[0]))
+            user = copy_doc(removed[0])
             user.update(DEFAULTS)
             user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
         else:

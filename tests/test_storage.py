@@ -11,7 +11,7 @@ import requests
 from tinydb import TinyDB
 
 from mock_server.process import ServerProcess
-from mock_server.storage import JournalBroken, Store, StoreLocked
+from mock_server.storage import JournalBroken, Store, StoreLocked, copy_doc
 
 BASE = "/api/commerce/customer/b2baccounts"
 
@@ -301,3 +301,16 @@ def test_a_failed_journal_write_leaves_no_torn_line_behind(tmp_path, monkeypatch
     reopened = Store(path)
     assert [doc_id for doc_id, _ in reopened.all("t1/accounts")] == [1, 3]
     reopened.close()
+
+
+def test_an_editable_copy_shares_nothing_with_the_stored_document() -> None:
+    stored = {"roles": [{"roleId": 1, "scope": {"id": 7}}], "values": [2 ** 70, float("inf")],
+              "name": "Müller", "flags": {"a": [True, None]}}
+    copied = copy_doc(stored)
+    assert copied == stored
+    copied["roles"][0]["scope"]["id"] = 8
+    copied["values"].append(3)
+    copied["flags"]["a"][0] = False
+    assert stored == {"roles": [{"roleId": 1, "scope": {"id": 7}}],
+                      "values": [2 ** 70, float("inf")], "name": "Müller",
+                      "flags": {"a": [True, None]}}
