@@ -21,10 +21,20 @@ def spec_path(name: str) -> Path:
     return SPEC_DIR / name
 
 
-@cache
+# libyaml's loader when PyYAML was built with it: the B2B document parses in 16 ms instead of
+# 100 ms in pure Python on this machine.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load(name: str = "b2baccounts.yaml") -> dict[str, Any]:
+    """A spec document, parsed once per process (shared: never change it, see ``served``)."""
+    return _parsed(name)
+
+
+@cache
+def _parsed(name: str) -> dict[str, Any]:
     with open(spec_path(name), encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_LOADER)
 
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
