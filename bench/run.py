@@ -7,8 +7,11 @@ server stack (``/_mock/health``), and reports requests/s, p50/p99 latency and th
 It also times a sync of 1,000 customers with 5 contacts each and counts the calls of an
 unchanged re-sync, and, when npm is there, measures Prism's static mock of the same spec.
 
-Load comes from ``wrk`` when it is installed (Lua scripts vary ids and bodies), otherwise from a
-Python load generator with one keep-alive connection per thread; the report says which.
+Both stores' servers (and Prism) run side by side and are measured in interleaved rounds, each
+operation reporting its median round, so both sides of a ratio meet the same load from the
+machine's other tenants. Load comes from ``wrk`` when it is installed (Lua scripts vary ids and
+bodies), otherwise from a Python load generator with one keep-alive connection per thread; the
+report says which.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import shutil
 import socket
 import statistics
@@ -26,6 +30,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
@@ -115,6 +121,7 @@ def _wrk_script(op: Op, token: str, directory: Path) -> Path:
     paths = ",".join(json.dumps(p) for p in op.paths)
     body = json.dumps(op.body or "")
     script = directory / f"{op.name.split()[0]}.lua"
+    run = secrets.token_hex(4)  # wrk's random numbers repeat from run to run; bodies must not
     script.write_text(f"""
 local paths = {{{paths}}}
 local body = {body}
@@ -126,7 +133,7 @@ request = function()
   local path = paths[math.random(#paths)]
   local headers = {{["Authorization"] = "Bearer {token}", ["Content-Type"] = "application/json"}}
   local b = nil
-  if body ~= "" then b = string.gsub(body, "{{n}}", tostring(tid) .. "x" .. tostring(n) .. "x" .. tostring(math.random(1000000000))) end
+  if body ~= "" then b = string.gsub(body, "{{n}}", "{run}" .. tostring(tid) .. "x" .. tostring(n) .. "x" .. tostring(math.random(1000000000))) end
   return wrk.format("{op.method}", path, headers, b)
 end
 done = function(summary, latency, requests)
@@ -154,6 +161,7 @@ def run_python(url: str, op: Op, token: str, seconds: int) -> dict[str, float]:
     bad = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
+    run = secrets.token_hex(4)  # bodies must differ from one run to the next
 
     def worker(tid: int) -> None:
         connection = HTTPConnection(host, int(port), timeout=30)
@@ -161,7 +169,7 @@ def run_python(url: str, op: Op, token: str, seconds: int) -> dict[str, float]:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         while time.monotonic() < deadline:
             n += 1
-            body = op.body.replace("{n}", f"{tid}x{n}") if op.body else None
+            body = op.body.replace("{n}", f"{run}{tid}x{n}") if op.body else None
             started = time.perf_counter()
             connection.request(op.method, rng.choice(op.paths), body=body, headers=headers)
             response = connection.getresponse()
@@ -187,28 +195,73 @@ def run_python(url: str, op: Op, token: str, seconds: int) -> dict[str, float]:
 
 def measure(url: str, ops: list[Op], token: str, seconds: int, use_wrk: bool,
             directory: Path) -> dict[str, dict[str, float]]:
+    """One run of each operation, ``seconds`` long."""
     results = {}
     for op in ops:
         run = run_wrk if use_wrk else run_python
         args = (url, op, token, seconds, directory) if use_wrk else (url, op, token, seconds)
         results[op.name] = run(*args)
-        print(f"    {op.name:<30} {results[op.name]['rps']:8.0f} req/s  "
-              f"p50 {results[op.name]['p50_ms']:6.1f} ms  p99 {results[op.name]['p99_ms']:6.1f} ms"
-              + (f"  ({results[op.name]['non_2xx']} non-2xx)" if results[op.name]["non_2xx"] else ""),
-              flush=True)
+    return results
+
+
+@dataclass
+class Target:
+    """A running server and what to drive against it."""
+
+    label: str
+    url: str
+    token: str
+    ops: list[Op]
+
+
+def measure_rounds(targets: list[Target], seconds: int, rounds: int, use_wrk: bool,
+                   directory: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each operation on each server, ``rounds`` times in turn, ``seconds`` in all per operation.
+
+    Interleaving puts every ratio's two sides side by side in time: on a shared machine the
+    load of other tenants drifts over the minutes a benchmark takes. Each operation reports its
+    median round (by requests/s) and the spread of all rounds.
+    """
+    runs: dict[str, dict[str, list[dict[str, float]]]] = {
+        t.label: {op.name: [] for op in t.ops} for t in targets}
+    slice_seconds = max(1, round(seconds / rounds))
+    for _ in range(rounds):
+        for target in targets:
+            measured = measure(target.url, target.ops, target.token, slice_seconds, use_wrk,
+                               directory)
+            for name, result in measured.items():
+                runs[target.label][name].append(result)
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for target in targets:
+        print(f"  {target.label}")
+        results[target.label] = {}
+        for name, samples in runs[target.label].items():
+            ordered = sorted(samples, key=lambda r: r["rps"])
+            chosen = dict(ordered[len(ordered) // 2])
+            chosen["rps_rounds"] = [round(r["rps"]) for r in samples]
+            chosen["non_2xx"] = sum(r["non_2xx"] for r in samples)
+            results[target.label][name] = chosen
+            print(f"    {name:<30} {chosen['rps']:8.0f} req/s  "
+                  f"({ordered[0]['rps']:.0f}-{ordered[-1]['rps']:.0f})  "
+                  f"p50 {chosen['p50_ms']:6.1f} ms  p99 {chosen['p99_ms']:6.1f} ms"
+                  + (f"  ({chosen['non_2xx']} non-2xx)" if chosen["non_2xx"] else ""),
+                  flush=True)
     return results
 
 
 # ---------------------------------------------------------------------- prism
-def measure_prism(ops: list[Op], seconds: int, use_wrk: bool, directory: Path) -> Any:
+@contextmanager
+def prism() -> Iterator[str | None]:
+    """Prism's static mock of the B2B spec (via npx) while the block runs; None without npm
+    or when it does not start."""
     if shutil.which("npx") is None:
-        return None
+        yield None
+        return
     port = free_port()
     process = subprocess.Popen(["npx", "--yes", "@stoplight/prism-cli@5", "mock", "-p",
                                 str(port), "-h", "127.0.0.1",
                                 str(ROOT / "openapi" / "b2baccounts.yaml")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
             try:
@@ -217,17 +270,21 @@ def measure_prism(ops: list[Op], seconds: int, use_wrk: bool, directory: Path) -
             except OSError:
                 time.sleep(0.5)
         else:
-            return None
-        # Prism serves the spec's paths without the server's base path (/api).
-        wanted = [Op(op.name, op.method, [p.removeprefix("/api") for p in op.paths], op.body)
-                  for op in ops if op.name == "GetB2BAccount"]
-        return measure(url, wanted, "prism", seconds, use_wrk, directory)
+            yield None
+            return
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def prism_operations() -> list[Op]:
+    """GetB2BAccount as Prism serves it: the spec's paths without the server's base path."""
+    get = next(op for op in operations([(1001, "0" * 32)], 10) if op.name == "GetB2BAccount")
+    return [Op(get.name, get.method, [p.removeprefix("/api") for p in get.paths], get.body)]
 
 
 # ---------------------------------------------------------------------- sync
@@ -265,7 +322,9 @@ def measure_sync(customers: int, contacts: int) -> dict[str, float]:
 # ---------------------------------------------------------------------- report
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=5, help="per operation and store")
+    parser.add_argument("--seconds", type=int, default=6, help="per operation and store")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds the seconds are split into")
     parser.add_argument("--accounts", type=int, default=10_000, help="accounts of the large store")
     parser.add_argument("--sync-customers", type=int, default=1000)
     parser.add_argument("--no-prism", action="store_true")
@@ -276,32 +335,42 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": platform.python_version(), "processor": platform.machine()},
         "load_generator": "wrk" if use_wrk else "python threads (wrk not installed)",
-        "connections": CONNECTIONS, "seconds_per_operation": args.seconds, "stores": {},
+        "connections": CONNECTIONS, "seconds_per_operation": args.seconds,
+        "rounds": args.rounds, "stores": {},
     }
-    print(f"load generator: {report['load_generator']}, {CONNECTIONS} connections")
-    with tempfile.TemporaryDirectory(prefix="b2b-bench-") as tmp:
+    print(f"load generator: {report['load_generator']}, {CONNECTIONS} connections, "
+          f"{args.rounds} interleaved rounds")
+    with tempfile.TemporaryDirectory(prefix="b2b-bench-") as tmp, ExitStack() as running:
         directory = Path(tmp)
-        for label, n_accounts in (("10 accounts", 10), (f"{args.accounts} accounts", args.accounts)):
-            print(f"\n{label} ({n_accounts * USERS_PER_ACCOUNT} users): building the store...",
+        targets, servers = [], {}
+        for n_accounts in (10, args.accounts):
+            label = f"{n_accounts} accounts"
+            print(f"{label} ({n_accounts * USERS_PER_ACCOUNT} users): building the store...",
                   flush=True)
             db = directory / f"{n_accounts}.json"
             pairs = build_store(db, n_accounts)
-            with ServerProcess(db, extra_args=["--journal-size", "1000"]) as server:
-                memory_loaded = rss_mb(server.process.pid)
-                token = ticket(server.url)
-                results = measure(server.url, operations(pairs, n_accounts), token,
-                                  args.seconds, use_wrk, directory)
-                report["stores"][label] = {"accounts": n_accounts,
-                                           "users": n_accounts * USERS_PER_ACCOUNT,
-                                           "rss_mb_loaded": memory_loaded,
-                                           "rss_mb_after": rss_mb(server.process.pid),
-                                           "operations": results}
-                print(f"    server memory: {memory_loaded:.0f} MB loaded, "
-                      f"{report['stores'][label]['rss_mb_after']:.0f} MB after the load")
+            server = running.enter_context(ServerProcess(db, extra_args=["--journal-size",
+                                                                        "1000"]))
+            servers[label] = server
+            report["stores"][label] = {"accounts": n_accounts,
+                                       "users": n_accounts * USERS_PER_ACCOUNT,
+                                       "rss_mb_loaded": rss_mb(server.process.pid)}
+            targets.append(Target(label, server.url, ticket(server.url),
+                                  operations(pairs, n_accounts)))
         if not args.no_prism:
-            print("\nPrism (static examples of the same spec, via npx)...", flush=True)
-            report["prism"] = measure_prism(operations([(1001, "0" * 32)], 10), args.seconds,
-                                            use_wrk, directory)
+            print("starting Prism (static examples of the same spec, via npx)...", flush=True)
+            prism_url = running.enter_context(prism())
+            if prism_url is not None:
+                targets.append(Target("Prism", prism_url, "prism", prism_operations()))
+        print("measuring...", flush=True)
+        measured = measure_rounds(targets, args.seconds, args.rounds, use_wrk, directory)
+        for label, server in servers.items():
+            store = report["stores"][label]
+            store["operations"] = measured[label]
+            store["rss_mb_after"] = rss_mb(server.process.pid)
+            print(f"  server memory, {label}: {store['rss_mb_loaded']:.0f} MB loaded, "
+                  f"{store['rss_mb_after']:.0f} MB after the load")
+    report["prism"] = measured.get("Prism")
     print(f"\nsync of {args.sync_customers} customers x 5 contacts...", flush=True)
     report["sync"] = measure_sync(args.sync_customers, 5)
     report["ratios"] = ratios(report)
@@ -344,7 +413,8 @@ def table(report: dict[str, Any]) -> str:
               f"in {sync['resync_s']:.1f} s"]
     machine = report["machine"]
     lines.append(f"machine: {machine['cpus']} cores, {machine['processor']}, {machine['platform']}, "
-                 f"Python {machine['python']}; load: {report['load_generator']}")
+                 f"Python {machine['python']}; load: {report['load_generator']}, "
+                 f"median of {report['rounds']} interleaved rounds")
     return "\n".join(lines)
 
 
