@@ -7,9 +7,9 @@ server stack (``/_mock/health``), and reports requests/s, p50/p99 latency and th
 It also times a sync of 1,000 customers with 5 contacts each and counts the calls of an
 unchanged re-sync, and, when npm is there, measures Prism's static mock of the same spec.
 
-Both stores' servers (and Prism) run side by side and are measured in interleaved rounds, each
-operation reporting its median round, so both sides of a ratio meet the same load from the
-machine's other tenants. Load comes from ``wrk`` when it is installed (Lua scripts vary ids and
+Both stores' servers (and Prism) run side by side and are measured in interleaved rounds (reads,
+then writes), each operation reporting its median round, so both sides of a ratio meet the same
+load from the machine's other tenants. Load comes from ``wrk`` when it is installed (Lua scripts vary ids and
 bodies), otherwise from a Python load generator with one keep-alive connection per thread; the
 report says which.
 """
@@ -219,18 +219,22 @@ def measure_rounds(targets: list[Target], seconds: int, rounds: int, use_wrk: bo
     """Each operation on each server, ``rounds`` times in turn, ``seconds`` in all per operation.
 
     Interleaving puts every ratio's two sides side by side in time: on a shared machine the
-    load of other tenants drifts over the minutes a benchmark takes. Each operation reports its
-    median round (by requests/s) and the spread of all rounds.
+    load of other tenants drifts over the minutes a benchmark takes. The reads' rounds come
+    first, then the writes': the thousands of users AddUser adds would otherwise make the small
+    store's accounts (which answer with their users) bigger for the next round of reads. Each
+    operation reports its median round (by requests/s) and the spread of all rounds.
     """
     runs: dict[str, dict[str, list[dict[str, float]]]] = {
         t.label: {op.name: [] for op in t.ops} for t in targets}
     slice_seconds = max(1, round(seconds / rounds))
-    for _ in range(rounds):
-        for target in targets:
-            measured = measure(target.url, target.ops, target.token, slice_seconds, use_wrk,
-                               directory)
-            for name, result in measured.items():
-                runs[target.label][name].append(result)
+    for writes in (False, True):
+        for _ in range(rounds):
+            for target in targets:
+                ops = [op for op in target.ops if (op.method != "GET") == writes]
+                measured = measure(target.url, ops, target.token, slice_seconds, use_wrk,
+                                   directory)
+                for name, result in measured.items():
+                    runs[target.label][name].append(result)
     results: dict[str, dict[str, dict[str, Any]]] = {}
     for target in targets:
         print(f"  {target.label}")

@@ -16,6 +16,7 @@ and go through Connexion's own code.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import parse_qsl
@@ -45,6 +46,7 @@ class _Rule:
     nullable: bool
     convert: Callable[[str], Any] | None
     validator: Draft4Validator
+    passes: Callable[[Any], bool] | None  # a shortcut for values certainly valid, see quick_check
     default: Any  # a scalar (only scalar parameters get rules), so handed out as it is
 
     def read(self, raw: str | None) -> Any:
@@ -60,6 +62,8 @@ class _Rule:
         """What is wrong with ``value``, in the words the mock's 400 answers use."""
         if value is None:
             return f"Missing {self.location} parameter '{self.name}'" if self.required else None
+        if self.passes is not None and self.passes(value):
+            return None
         problem = next(self.validator.iter_errors(value), None)
         if problem is None:
             return None
@@ -168,4 +172,45 @@ def _rule(parameter: dict[str, Any], compile_schema: Callable[[dict[str, Any]], 
     return _Rule(name=parameter["name"], location=location, key=key,
                  required=bool(parameter.get("required")), nullable=is_nullable(parameter),
                  convert=_CONVERTERS.get(kind) if location != "header" else None,
-                 validator=compile_schema(schema), default=default)
+                 validator=compile_schema(schema), passes=quick_check(schema), default=default)
+
+
+_QUICK_KEYWORDS = {"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                   "minLength", "maxLength", "pattern", "format", "nullable", "default",
+                   "example", "description", "title"}
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {"integer": (int,), "number": (int, float),
+                                              "string": (str,), "boolean": (bool,)}
+
+
+def quick_check(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
+    """A test passing only values a draft 4 validator of ``schema`` accepts, for the simple
+    schemas parameters have (a type, bounds, lengths, a pattern); None for any other schema.
+
+    A value that passes skips jsonschema (about 15 us a parameter); one that fails goes through
+    it, which decides and words the error.
+    """
+    kind = schema.get("type")
+    if not set(schema) <= _QUICK_KEYWORDS or kind not in _PYTHON_TYPES or \
+            schema.get("format") in Draft4Validator.FORMAT_CHECKER.checkers:
+        return None
+    types = _PYTHON_TYPES[kind]  # type(True) is bool: booleans are not integers here either
+    low, high = schema.get("minimum"), schema.get("maximum")
+    above_low = (lambda v: v > low) if schema.get("exclusiveMinimum") else (lambda v: v >= low)
+    below_high = (lambda v: v < high) if schema.get("exclusiveMaximum") else (lambda v: v <= high)
+    shortest, longest = schema.get("minLength"), schema.get("maxLength")
+    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    numeric, textual = kind in ("integer", "number"), kind == "string"
+
+    def passes(value: Any) -> bool:
+        if type(value) not in types:
+            return False
+        if numeric and ((low is not None and not above_low(value))
+                        or (high is not None and not below_high(value))):
+            return False
+        if textual and ((shortest is not None and len(value) < shortest)
+                        or (longest is not None and len(value) > longest)
+                        or (pattern is not None and not pattern.search(value))):
+            return False
+        return True
+
+    return passes

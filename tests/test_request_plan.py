@@ -129,3 +129,41 @@ def test_a_plan_reads_typed_values_and_names_what_is_wrong() -> None:
         read(b"", {}, [])
     with pytest.raises(request_plan.BadRequestProblem, match="header parameter 'X-Site'"):
         read(b"", {"id": "1"}, [(b"X-SITE", b"abc")])
+
+
+simple_schemas = st.one_of(
+    st.fixed_dictionaries({"type": st.sampled_from(["integer", "number"])}, optional={
+        "minimum": st.integers(-5, 5), "maximum": st.integers(-5, 5),
+        "exclusiveMinimum": st.booleans(), "exclusiveMaximum": st.booleans(),
+        "pattern": st.just("^1"), "maxLength": st.integers(0, 3)}),
+    st.fixed_dictionaries({"type": st.just("string")}, optional={
+        "minLength": st.integers(0, 4), "maxLength": st.integers(0, 4),
+        "pattern": st.sampled_from(["^[0-9a-f]{2,4}$", "[A-Z]", "^$", "é"]),
+        "minimum": st.integers(-5, 5), "format": st.sampled_from(["b2b-filter-attribute",
+                                                                  "date-time"])}),
+    st.fixed_dictionaries({"type": st.just("boolean")}, optional={"default": st.booleans()}))
+PROBES = [None, True, False, *range(-7, 8), -5.5, 0.0, 2.5, 1e300, float("nan"), "", "1",
+          "ab", "0a9f", "A", "abcde", "é", "12"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(schema=simple_schemas)
+def test_the_quick_check_passes_only_what_jsonschema_accepts(schema: dict[str, Any]) -> None:
+    passes = request_plan.quick_check(schema)
+    if passes is None:
+        assert schema.get("format") == "date-time"
+        return
+    validator = validation._compiled(schema)
+    for value in PROBES:
+        if passes(value):
+            assert not list(validator.iter_errors(value)), value
+
+
+@pytest.mark.parametrize("schema, value", [
+    ({"type": "integer", "minimum": 1, "maximum": 2147483647}, 1001),
+    ({"type": "string", "pattern": "^[0-9a-f]{32}$"}, "8c5b3e2f6a1d4c0e9b7a5f3d2c1e0b9a"),
+    ({"type": "string", "format": "b2b-response-fields"}, "id,users"),
+])
+def test_the_b2b_parameters_take_the_quick_check(schema: dict[str, Any], value: Any) -> None:
+    passes = request_plan.quick_check(schema)
+    assert passes is not None and passes(value)
