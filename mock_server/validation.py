@@ -26,6 +26,7 @@ from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
 from jsonschema import Draft4Validator, ValidationError
 from starlette.types import Receive, Scope, Send
 
+from .quick_check import Check, quick_check
 from .request_plan import ARGUMENTS_KEY, BODY_KEY, RequestPlan, plan_for
 
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
@@ -71,16 +72,35 @@ class NamingParameterValidator(ParameterValidator):
         return None
 
 
+_shortcuts: dict[int, tuple[dict[str, Any], Check | None]] = {}
+
+
+def _shortcut(definition: dict[str, Any]) -> Check | None:
+    """The ``quick_check`` of a schema definition, kept like its compiled validator."""
+    cached = _shortcuts.get(id(definition))
+    if cached is None or cached[0] is not definition:
+        cached = (definition, quick_check(definition))
+        _shortcuts[id(definition)] = cached
+    return cached[1]
+
+
 class SafeJSONBodyValidator(JSONRequestBodyValidator):
     """Connexion's JSON body validator, answering a body that is not UTF-8 with a 400.
 
     Connexion makes one of these per request and compiled the schema again at each; the
-    compiled validator is kept per schema definition, as for parameters.
+    compiled validator is kept per schema definition, as for parameters. A body the schema's
+    ``quick_check`` passes skips jsonschema.
     """
 
     @property
     def _validator(self) -> Draft4Validator:
         return _compiled(self._schema, Draft4RequestValidator)
+
+    def _validate(self, body: Any) -> dict[str, Any] | None:
+        passes = _shortcut(self._schema)
+        if body is not None and passes is not None and passes(body):
+            return None
+        return super()._validate(body)
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
         """The parsed body, also kept in the scope so the handler's layer need not parse it."""
