@@ -9,9 +9,9 @@ unchanged re-sync, and, when npm is there, measures Prism's static mock of the s
 
 Both stores' servers (and Prism) run side by side and are measured in interleaved rounds (reads,
 then writes), each operation reporting its median round, so both sides of a ratio meet the same
-load from the machine's other tenants. Load comes from ``wrk`` when it is installed (Lua scripts vary ids and
-bodies), otherwise from a Python load generator with one keep-alive connection per thread; the
-report says which.
+load from the machine's other tenants. Load comes from ``wrk`` when it is installed (Lua scripts
+vary ids and bodies), otherwise from a Python load generator with one keep-alive connection per
+thread; the report says which.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 _validators: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
 
 
-def _compiled(definition: dict[str, Any], kind: Any = Draft4Validator) -> Draft4Validator:
+def compiled_validator(definition: dict[str, Any],
+                       kind: Any = Draft4Validator) -> Draft4Validator:
     """One compiled validator per schema definition (Connexion builds one per request).
 
     Keyed by the definition's identity, which stays alive (and so unique) as long as the app;
@@ -49,7 +50,7 @@ def _compiled(definition: dict[str, Any], kind: Any = Draft4Validator) -> Draft4
 
 
 def _validator_for(param: dict[str, Any]) -> Draft4Validator:
-    return _compiled(param.get("schema", param))
+    return compiled_validator(param.get("schema", param))
 
 
 class NamingParameterValidator(ParameterValidator):
@@ -94,7 +95,7 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):
 
     @property
     def _validator(self) -> Draft4Validator:
-        return _compiled(self._schema, Draft4RequestValidator)
+        return compiled_validator(self._schema, Draft4RequestValidator)
 
     def _validate(self, body: Any) -> dict[str, Any] | None:
         passes = _shortcut(self._schema)
@@ -130,7 +131,9 @@ class _PlannedValidationOperation(RequestValidationOperation):
 
     @functools.cached_property
     def _plan(self) -> RequestPlan | None:
-        return plan_for(self._operation, _compiled) if not self.strict_validation else None
+        if self.strict_validation:
+            return None
+        return plan_for(self._operation, compiled_validator)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -106,7 +106,8 @@ def _operation(parameters: list[dict[str, Any]], consumes: list[str] | None = No
 ])
 def test_what_a_plan_cannot_read_goes_the_connexion_way(parameter: dict[str, Any],
                                                         consumes: list[str] | None) -> None:
-    assert request_plan.plan_for(_operation([parameter], consumes), validation._compiled) is None
+    operation = _operation([parameter], consumes)
+    assert request_plan.plan_for(operation, validation.compiled_validator) is None
 
 
 def test_a_plan_reads_typed_values_and_names_what_is_wrong() -> None:
@@ -116,7 +117,7 @@ def test_a_plan_reads_typed_values_and_names_what_is_wrong() -> None:
         {"name": "on", "in": "query", "schema": {"type": "boolean"}},
         {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
         {"name": "X-Site", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
-    ]), validation._compiled)
+    ]), validation.compiled_validator)
     assert plan is not None
 
     def read(query: bytes, path: dict[str, str], headers: list[tuple[bytes, bytes]]) -> Any:
@@ -154,7 +155,7 @@ def test_the_quick_check_passes_only_what_jsonschema_accepts(schema: dict[str, A
     if passes is None:
         assert schema.get("format") == "date-time"
         return
-    validator = validation._compiled(schema)
+    validator = validation.compiled_validator(schema)
     for value in PROBES:
         if passes(value):
             assert not list(validator.iter_errors(value)), value
