@@ -169,3 +169,19 @@ def test_the_quick_check_passes_only_what_jsonschema_accepts(schema: dict[str, A
 def test_the_b2b_parameters_take_the_quick_check(schema: dict[str, Any], value: Any) -> None:
     passes = quick_check(schema)
     assert passes is not None and passes(value)
+
+
+@pytest.mark.parametrize("body, status", [(b'{"companyOrOrganization": "No Type Co"}', 201),
+                                          (b"companyOrOrganization=No", 400)])
+def test_a_body_without_a_content_type_is_read_as_json(twins, body: bytes, status: int) -> None:
+    """The spec's only media type is JSON: Connexion validated such a body as JSON and then
+    handed the handler its raw bytes (a 500)."""
+    planned, _ = twins
+    request = planned.build_request("POST", BASE, content=body)
+    request.headers.pop("content-type", None)
+    answer = planned.send(request)
+    assert answer.status_code == status
+    if status == 201:
+        assert answer.json()["companyOrOrganization"] == "No Type Co"
+    else:
+        assert answer.json()["errorCode"] == "MISSING_OR_INVALID_PARAMETER"
