@@ -10,12 +10,13 @@ request: the URI parser, the accepted content types, the body validator.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import functools
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem
+from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from connexion.json_schema import Draft4RequestValidator
 from connexion.middleware.request_validation import (RequestValidationAPI,
                                                      RequestValidationMiddleware,
@@ -73,6 +74,18 @@ class NamingParameterValidator(ParameterValidator):
         return None
 
 
+def _codec(encoding: str) -> str:
+    """The codec a Content-Type's charset names; a 415 when Python knows none by that name."""
+    try:
+        b"{".decode(encoding)  # unknown names and bytes-to-bytes codecs (base64, ...) fail here
+    except ValueError:
+        pass  # a text codec all the same (utf-16 wants two bytes, punycode other ones)
+    except LookupError:
+        raise UnsupportedMediaTypeProblem(
+            detail=f"Unknown charset '{encoding}' in the Content-Type") from None
+    return codecs.lookup(encoding).name
+
+
 _shortcuts: dict[int, tuple[dict[str, Any], Check | None]] = {}
 
 
@@ -105,11 +118,12 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
         """The parsed body, also kept in the scope so the handler's layer need not parse it."""
+        _codec(self._encoding)
         try:
             body = await super()._parse(stream, scope)
-        except UnicodeDecodeError as exc:
-            raise BadRequestProblem(detail=f"The request body is not valid UTF-8 JSON: {exc}") \
-                from None
+        except ValueError as exc:  # a body its charset cannot decode (JSON errors are 400s already)
+            raise BadRequestProblem(detail=f"The request body is not valid {self._encoding} "
+                                    f"JSON: {exc}") from None
         scope[BODY_KEY] = body
         return body
 
@@ -146,7 +160,11 @@ class _PlannedValidationOperation(RequestValidationOperation):
             self._accepted.add(mime_type)
 
     def _body_validator(self, mime_type: str, encoding: str) -> Any:
-        """The body validator for a content type (they keep no state between requests)."""
+        """The body validator for a content type (they keep no state between requests), kept
+        per media type and codec: a charset Python does not know is answered 415 here."""
+        if not self._operation.body_schema(mime_type):
+            return None
+        encoding = _codec(encoding)
         key = (mime_type, encoding)
         if key not in self._body_validators:
             self._body_validators[key] = self._new_body_validator(mime_type, encoding)
@@ -154,8 +172,6 @@ class _PlannedValidationOperation(RequestValidationOperation):
 
     def _new_body_validator(self, mime_type: str, encoding: str) -> Any:
         schema = self._operation.body_schema(mime_type)
-        if not schema:
-            return None
         try:
             validator_cls = self._validator_map["body"][mime_type]
         except KeyError:

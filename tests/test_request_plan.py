@@ -185,3 +185,22 @@ def test_a_body_without_a_content_type_is_read_as_json(twins, body: bytes, statu
         assert answer.json()["companyOrOrganization"] == "No Type Co"
     else:
         assert answer.json()["errorCode"] == "MISSING_OR_INVALID_PARAMETER"
+
+
+@pytest.mark.parametrize("charset, status, code", [
+    ("foo", 415, "UNSUPPORTED_MEDIA_TYPE"), ("base64", 415, "UNSUPPORTED_MEDIA_TYPE"),
+    ("rot13", 415, "UNSUPPORTED_MEDIA_TYPE"), ("punycode", 400, "MISSING_OR_INVALID_PARAMETER"),
+    ("utf-16", 400, "MISSING_OR_INVALID_PARAMETER"), ("UTF8", 201, None), ("latin-1", 201, None),
+])
+def test_a_charset_that_cannot_decode_the_body_is_a_clear_error(twins, charset: str, status: int,
+                                                                code: str | None) -> None:
+    """An unknown charset made Connexion's body parser raise LookupError (a 500), and some codecs
+    fail with a plain UnicodeError (another 500)."""
+    planned, _ = twins
+    answer = planned.post(BASE, content=b'{"companyOrOrganization": "Charset Co"}',
+                          headers={"content-type": f"application/json;charset={charset}"})
+    assert answer.status_code == status
+    if code is not None:
+        assert answer.json()["errorCode"] == code
+    assert planned.get(BASE, headers={"content-type": f"application/json;charset={charset}"}
+                       ).status_code == 200
