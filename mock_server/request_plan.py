@@ -24,7 +24,8 @@ from connexion.exceptions import BadRequestProblem
 from connexion.utils import boolean, is_json_mimetype, is_null, is_nullable
 from jsonschema import Draft4Validator
 
-from .quick_check import quick_check
+from .quick_check import Check
+from .schema_checks import compiled_validator, shortcut
 
 ARGUMENTS_KEY = "b2b_mock.arguments"
 BODY_KEY = "b2b_mock.body"
@@ -47,7 +48,7 @@ class _Rule:
     nullable: bool
     convert: Callable[[str], Any] | None
     validator: Draft4Validator
-    passes: Callable[[Any], bool] | None  # a shortcut for values surely valid (quick_check)
+    passes: Check | None  # a shortcut for values surely valid (quick_check)
     default: Any  # a scalar (only scalar parameters get rules), so handed out as it is
 
     def read(self, raw: str | None) -> Any:
@@ -60,15 +61,21 @@ class _Rule:
             return raw
 
     def error(self, value: Any) -> str | None:
-        """What is wrong with ``value``, in the words the mock's 400 answers use."""
-        if value is None:
-            return f"Missing {self.location} parameter '{self.name}'" if self.required else None
-        if self.passes is not None and self.passes(value):
-            return None
-        problem = next(self.validator.iter_errors(value), None)
-        if problem is None:
-            return None
-        return f"Invalid {self.location} parameter '{self.name}': {problem.message}"
+        return parameter_problem(self.location, self.name, value, self.required, self.validator,
+                                 self.passes)
+
+
+def parameter_problem(location: str, name: str, value: Any, required: bool,
+                      validator: Draft4Validator, passes: Check | None) -> str | None:
+    """What is wrong with a parameter's value, in the words the mock's 400 answers use."""
+    if value is None:
+        return f"Missing {location} parameter '{name}'" if required else None
+    if passes is not None and passes(value):
+        return None
+    problem = next(validator.iter_errors(value), None)
+    if problem is None:
+        return None
+    return f"Invalid {location} parameter '{name}': {problem.message}"
 
 
 class RequestPlan:
@@ -132,14 +139,13 @@ class RequestPlan:
         return body
 
 
-def plan_for(operation: Any, compile_schema: Callable[[dict[str, Any]], Draft4Validator]
-             ) -> RequestPlan | None:
+def plan_for(operation: Any) -> RequestPlan | None:
     """The plan of a Connexion operation, or None when it needs Connexion's general code."""
     rules = []
     for location in _LOCATIONS:
         for parameter in operation.parameters:
             if parameter["in"] == location:
-                rules.append(_rule(parameter, compile_schema))
+                rules.append(_rule(parameter))
     if any(p["in"] not in _LOCATIONS for p in operation.parameters) or None in rules:
         return None
     body_name, body_default, body_nullable = None, None, False
@@ -154,8 +160,7 @@ def plan_for(operation: Any, compile_schema: Callable[[dict[str, Any]], Draft4Va
     return RequestPlan(rules, body_name, body_default, body_nullable)
 
 
-def _rule(parameter: dict[str, Any], compile_schema: Callable[[dict[str, Any]], Any]
-          ) -> _Rule | None:
+def _rule(parameter: dict[str, Any]) -> _Rule | None:
     schema = parameter.get("schema", parameter)
     kind = schema.get("type", "string")
     if kind not in _SCALARS or parameter.get("content") or \
@@ -173,5 +178,6 @@ def _rule(parameter: dict[str, Any], compile_schema: Callable[[dict[str, Any]], 
     return _Rule(name=parameter["name"], location=location, key=key,
                  required=bool(parameter.get("required")), nullable=is_nullable(parameter),
                  convert=_CONVERTERS.get(kind) if location != "header" else None,
-                 validator=compile_schema(schema), passes=quick_check(schema), default=default)
+                 validator=compiled_validator(schema), passes=shortcut(schema),
+                 default=default)
 

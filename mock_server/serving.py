@@ -43,7 +43,7 @@ from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
 from .request_plan import ARGUMENTS_KEY, BODY_KEY, plan_for
-from .validation import PlannedValidationMiddleware, compiled_validator
+from .validation import PlannedValidationMiddleware
 
 
 class _PlannedParameterDecorator(AsyncParameterDecorator):
@@ -58,7 +58,7 @@ class _PlannedParameterDecorator(AsyncParameterDecorator):
     def __init__(self, *, operation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sanitize_fn = functools.cache(self.sanitize_fn)
-        self.plan = plan_for(operation, compiled_validator)
+        self.plan = plan_for(operation)
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         connexion_way = super().__call__(function)

@@ -5,13 +5,13 @@ parameter's name; a client needs "query parameter 'pageSize': 500 is greater tha
 
 The validation layer itself (``PlannedValidationMiddleware``) checks parameters through each
 operation's ``RequestPlan`` and keeps, per operation, what Connexion worked out again on every
-request: the URI parser, the accepted content types, the body validator.
+request: the accepted content types and the body validators. Compiled schemas are kept per
+definition (``schema_checks``).
 """
 
 from __future__ import annotations
 
 import codecs
-import copy
 import functools
 from typing import Any
 
@@ -24,35 +24,11 @@ from connexion.middleware.request_validation import (RequestValidationAPI,
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
                                   MultiPartFormDataValidator, ParameterValidator)
-from jsonschema import Draft4Validator, ValidationError
+from jsonschema import Draft4Validator
 from starlette.types import Receive, Scope, Send
 
-from .quick_check import Check, quick_check
-from .request_plan import ARGUMENTS_KEY, BODY_KEY, RequestPlan, plan_for
-
-FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
-
-
-_validators: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
-
-
-def compiled_validator(definition: dict[str, Any],
-                       kind: Any = Draft4Validator) -> Draft4Validator:
-    """One compiled validator per schema definition (Connexion builds one per request).
-
-    Keyed by the definition's identity, which stays alive (and so unique) as long as the app;
-    the definition is kept in the cache entry to guarantee that.
-    """
-    cached = _validators.get(id(definition))
-    if cached is None or cached[0] is not definition:
-        cached = (definition, kind(copy.deepcopy(definition), format_checker=FORMAT_CHECKER))
-        _validators[id(definition)] = cached
-    return cached[1]
-
-
-def _validator_for(param: dict[str, Any]) -> Draft4Validator:
-    return compiled_validator(param.get("schema", param))
-
+from .request_plan import ARGUMENTS_KEY, BODY_KEY, RequestPlan, parameter_problem, plan_for
+from .schema_checks import compiled_validator, shortcut
 
 class NamingParameterValidator(ParameterValidator):
     """Validates one parameter; the message names the parameter and its location."""
@@ -60,18 +36,12 @@ class NamingParameterValidator(ParameterValidator):
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any],
                            param_name: str | None = None) -> str | None:
-        name = param.get("name", param_name)
         if is_nullable(param) and is_null(value):
             return None
-        if value is not None:
-            try:
-                _validator_for(param).validate(value)
-            except ValidationError as exc:
-                return f"Invalid {parameter_type} parameter '{name}': {exc.message}"
-            return None
-        if param.get("required"):
-            return f"Missing {parameter_type} parameter '{name}'"
-        return None
+        schema = param.get("schema", param)
+        return parameter_problem(parameter_type, param.get("name", param_name), value,
+                                 bool(param.get("required")), compiled_validator(schema),
+                                 shortcut(schema))
 
 
 def _codec(encoding: str) -> str:
@@ -86,18 +56,6 @@ def _codec(encoding: str) -> str:
     return codecs.lookup(encoding).name
 
 
-_shortcuts: dict[int, tuple[dict[str, Any], Check | None]] = {}
-
-
-def _shortcut(definition: dict[str, Any]) -> Check | None:
-    """The ``quick_check`` of a schema definition, kept like its compiled validator."""
-    cached = _shortcuts.get(id(definition))
-    if cached is None or cached[0] is not definition:
-        cached = (definition, quick_check(definition))
-        _shortcuts[id(definition)] = cached
-    return cached[1]
-
-
 class SafeJSONBodyValidator(JSONRequestBodyValidator):
     """Connexion's JSON body validator, answering a body that is not UTF-8 with a 400.
 
@@ -106,19 +64,21 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):
     ``quick_check`` passes skips jsonschema.
     """
 
+    def __init__(self, *, encoding: str, **kwargs: Any) -> None:
+        super().__init__(encoding=_codec(encoding), **kwargs)
+
     @property
     def _validator(self) -> Draft4Validator:
         return compiled_validator(self._schema, Draft4RequestValidator)
 
     def _validate(self, body: Any) -> dict[str, Any] | None:
-        passes = _shortcut(self._schema)
+        passes = shortcut(self._schema)
         if body is not None and passes is not None and passes(body):
             return None
         return super()._validate(body)
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
         """The parsed body, also kept in the scope so the handler's layer need not parse it."""
-        _codec(self._encoding)
         try:
             body = await super()._parse(stream, scope)
         except ValueError as exc:  # a body its charset cannot decode (JSON errors are 400s already)
@@ -138,6 +98,10 @@ VALIDATOR_MAP = {
 }
 
 
+# Spellings of a content type kept per operation: clients choose them, so there is a ceiling.
+_KEPT_PER_OPERATION = 32
+
+
 class _PlannedValidationOperation(RequestValidationOperation):
     """Connexion's validation of one operation, with what does not change between requests
     worked out once (Connexion built a URI parser, a parameter validator, a media type table
@@ -147,7 +111,7 @@ class _PlannedValidationOperation(RequestValidationOperation):
     def _plan(self) -> RequestPlan | None:
         if self.strict_validation:
             return None
-        return plan_for(self._operation, compiled_validator)
+        return plan_for(self._operation)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,21 +121,24 @@ class _PlannedValidationOperation(RequestValidationOperation):
     def validate_mime_type(self, mime_type: str) -> None:
         if mime_type not in self._accepted:
             super().validate_mime_type(mime_type)
-            self._accepted.add(mime_type)
+            if len(self._accepted) < _KEPT_PER_OPERATION:
+                self._accepted.add(mime_type)
 
     def _body_validator(self, mime_type: str, encoding: str) -> Any:
-        """The body validator for a content type (they keep no state between requests), kept
-        per media type and codec: a charset Python does not know is answered 415 here."""
-        if not self._operation.body_schema(mime_type):
-            return None
-        encoding = _codec(encoding)
+        """The body validator for a content type as the request spells it (validators keep no
+        state between requests); a charset Python does not know is a 415, never kept."""
         key = (mime_type, encoding)
-        if key not in self._body_validators:
-            self._body_validators[key] = self._new_body_validator(mime_type, encoding)
-        return self._body_validators[key]
+        if key in self._body_validators:
+            return self._body_validators[key]
+        validator = self._new_body_validator(mime_type, encoding)
+        if len(self._body_validators) < _KEPT_PER_OPERATION:
+            self._body_validators[key] = validator
+        return validator
 
     def _new_body_validator(self, mime_type: str, encoding: str) -> Any:
         schema = self._operation.body_schema(mime_type)
+        if not schema:
+            return None
         try:
             validator_cls = self._validator_map["body"][mime_type]
         except KeyError:
