@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from . import audit, attributes, spec
 from .errors import already_exists, bad_request, not_found
-from .filters import equality_on, parse_datetime
+from .filters import Filter, parse_datetime
 from .listing import ListQuery, page, predicate_for
 from .storage import Store, Transaction, copy_doc
 from .tenancy import Scope
@@ -117,19 +118,25 @@ def get_account(store: Store, scope: Scope, account_id: int) -> dict[str, Any]:
 
 def list_accounts(store: Store, scope: Scope, query: ListQuery) -> dict[str, Any]:
     fields = account_fields()
-    predicate = predicate_for(query, fields)
-    wanted = equality_on(query.filter, "externalId") if query.filter else None
+    matching = predicate_for(query, fields)
     with store.lock:
-        if wanted is not None:  # the sync's lookup: answered from the index, not a scan
-            docs = [store.get(scope.accounts, i)
-                    for i in store.lookup(scope.accounts, "externalId", wanted)]
-        else:
-            docs = store.docs(scope.accounts)
-            if predicate is not None:
-                docs = [doc for doc in docs if predicate(doc)]
+        docs = _filtered(store, scope.accounts, matching)
         envelope = page(docs, query, fields, TEXT_FIELDS)
         envelope["items"] = [present(store, scope, doc) for doc in envelope["items"]]
     return envelope
+
+
+def _filtered(store: Store, table: str, matching: Filter | None) -> list[dict[str, Any]]:
+    """The accounts ``matching`` accepts, in id order (the table's order: new accounts always
+    get higher ids). Only the candidates the indexes name are tested when they narrow the
+    search (the sync's ``externalId eq '...'``, a name prefix); otherwise every account is."""
+    if matching is None:
+        return store.docs(table)
+    ids = matching.candidates(functools.partial(store.candidates, table))
+    if ids is None:
+        return [doc for doc in store.docs(table) if matching.matches(doc)]
+    found = (store.get(table, doc_id) for doc_id in sorted(ids))
+    return [doc for doc in found if doc is not None and matching.matches(doc)]
 
 
 def save(tx: Transaction, scope: Scope, doc: dict[str, Any], actor: str) -> None:

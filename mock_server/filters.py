@@ -13,6 +13,11 @@ Grammar (keywords are case-insensitive)::
 ``true``/``false``, numbers must be numeric, dates are ISO 8601, and ``null`` matches a missing
 value. ``eq``/``ne``/``in`` compare strings exactly; ``sw`` and ``cont`` ignore case.
 Every mistake raises :class:`FilterError` with a message naming what is wrong.
+
+A parsed :class:`Filter` decides whether a document matches, and can also say, given the store's
+indexes, which documents can match at all (``candidates``): ``eq``, ``in`` and ``sw`` on an
+indexed field narrow the search, ``and`` intersects what its parts narrow, ``or`` unites them
+when every part narrows. A list then tests only those documents instead of every one.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 Predicate = Callable[[dict[str, Any]], bool]
+# What the store's indexes say of one comparison (field, operator, values): the ids of the
+# documents that may match it (a superset of those that do), or None when no index can tell.
+IndexLookup = Callable[[str, str, list[Any]], "set[int] | None"]
+Narrowing = Callable[[IndexLookup], "set[int] | None"]
 
 OPERATORS = ("eq", "ne", "gt", "lt", "ge", "le", "sw", "cont", "in")
 _NULL = object()
@@ -109,6 +118,27 @@ def _lookup(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
+def _anything(_index: IndexLookup) -> None:
+    return None
+
+
+class Filter:
+    """A parsed filter: ``matches`` (also the filter's call) tells whether a document matches;
+    ``candidates`` which documents the indexes say can match, or None to test them all."""
+
+    __slots__ = ("matches", "_narrowing")
+
+    def __init__(self, matches: Predicate, narrowing: Narrowing = _anything) -> None:
+        self.matches = matches
+        self._narrowing = narrowing
+
+    def __call__(self, doc: dict[str, Any]) -> bool:
+        return self.matches(doc)
+
+    def candidates(self, index: IndexLookup) -> set[int] | None:
+        return self._narrowing(index)
+
+
 class _Parser:
     def __init__(self, text: str, fields: dict[str, str]) -> None:
         self.text = text
@@ -135,7 +165,7 @@ class _Parser:
             return True
         return False
 
-    def parse(self) -> Predicate:
+    def parse(self) -> Filter:
         if not self.tokens:
             raise FilterError("the filter is empty")
         predicate = self.expr()
@@ -144,19 +174,19 @@ class _Parser:
             raise FilterError(f"unexpected '{extra.text}' at position {extra.pos}")
         return predicate
 
-    def expr(self) -> Predicate:
+    def expr(self) -> Filter:
         parts = [self.and_expr()]
         while self.keyword("or"):
             parts.append(self.and_expr())
         return _either(parts)
 
-    def and_expr(self) -> Predicate:
+    def and_expr(self) -> Filter:
         parts = [self.term()]
         while self.keyword("and"):
             parts.append(self.term())
         return _both(parts)
 
-    def term(self) -> Predicate:
+    def term(self) -> Filter:
         token = self.take()
         if token.kind == "(":
             self.depth += 1
@@ -173,7 +203,7 @@ class _Parser:
             raise FilterError(f"expected a field name at position {token.pos}, got '{token.text}'")
         return self.comparison(token)
 
-    def comparison(self, field_token: Token) -> Predicate:
+    def comparison(self, field_token: Token) -> Filter:
         name = self.lower_fields.get(field_token.text.lower())
         if name is None:
             known = ", ".join(sorted(self.fields))
@@ -194,7 +224,8 @@ class _Parser:
             raise FilterError(f"operator '{op}' needs a text field; '{name}' is {kind}")
         if op in ("gt", "lt", "ge", "le", "sw", "cont") and values[0] is _NULL:
             raise FilterError(f"operator '{op}' cannot compare with null")
-        return _compile(tuple(name.split(".")), op, kind, values)
+        path = tuple(name.split("."))
+        return Filter(_compile(path, op, kind, values), _narrowing(path, op, values))
 
     def scalar_token(self, name: str) -> Token:
         token = self.peek()
@@ -245,18 +276,62 @@ class _Parser:
         return text
 
 
-def _both(parts: list[Predicate]) -> Predicate:
+def _all_of(parts: list[Predicate]) -> Predicate:
     if len(parts) == 1:
         return parts[0]
-    first, rest = parts[0], _both(parts[1:])
+    first, rest = parts[0], _all_of(parts[1:])
     return lambda doc: first(doc) and rest(doc)
 
 
-def _either(parts: list[Predicate]) -> Predicate:
+def _any_of(parts: list[Predicate]) -> Predicate:
     if len(parts) == 1:
         return parts[0]
-    first, rest = parts[0], _either(parts[1:])
+    first, rest = parts[0], _any_of(parts[1:])
     return lambda doc: first(doc) or rest(doc)
+
+
+def _both(parts: list[Filter]) -> Filter:
+    if len(parts) == 1:
+        return parts[0]
+
+    def narrowing(index: IndexLookup) -> set[int] | None:
+        """What every narrowing part allows (a part that cannot narrow allows everything)."""
+        found: set[int] | None = None
+        for part in parts:
+            ids = part.candidates(index)
+            if ids is not None:
+                found = ids if found is None else found & ids
+                if not found:
+                    break
+        return found
+    return Filter(_all_of([p.matches for p in parts]), narrowing)
+
+
+def _either(parts: list[Filter]) -> Filter:
+    if len(parts) == 1:
+        return parts[0]
+
+    def narrowing(index: IndexLookup) -> set[int] | None:
+        """What any part allows, when every part narrows."""
+        found: set[int] = set()
+        for part in parts:
+            ids = part.candidates(index)
+            if ids is None:
+                return None
+            found |= ids
+        return found
+    return Filter(_any_of([p.matches for p in parts]), narrowing)
+
+
+def _narrowing(path: tuple[str, ...], op: str, values: list[Any]) -> Narrowing:
+    """How an index can narrow one comparison: ``eq``, ``in`` and ``sw`` on a top-level field
+    (the indexes leave missing values out, so a comparison with null cannot use them)."""
+    if op == "in" and not values:
+        return lambda index: set()  # an empty list matches nothing
+    if len(path) != 1 or op not in ("eq", "in", "sw") or any(v is _NULL for v in values):
+        return _anything
+    field = path[0]
+    return lambda index: index(field, op, values)
 
 
 def _reader(path: tuple[str, ...], kind: str) -> Callable[[dict[str, Any]], Any]:
@@ -307,27 +382,9 @@ def _compile(path: tuple[str, ...], op: str, kind: str, values: list[Any]) -> Pr
     return ordered
 
 
-def parse_filter(text: str, fields: dict[str, str]) -> Predicate:
+def parse_filter(text: str, fields: dict[str, str]) -> Filter:
     """Compile ``text`` into a predicate over documents whose fields and types are ``fields``."""
     return _Parser(text, fields).parse()
-
-
-def equality_on(text: str, field: str) -> str | None:
-    """The value when ``text`` is exactly ``<field> eq <text value>``, else None.
-
-    Lets a list answer the most common filter (the sync's ``externalId eq '...'``) from an index.
-    """
-    try:
-        tokens = tokenize(text)
-    except FilterError:
-        return None
-    if len(tokens) != 3 or tokens[0].kind != "word" or tokens[0].text.lower() != field.lower():
-        return None
-    if tokens[1].kind != "word" or tokens[1].text.lower() != "eq":
-        return None
-    if tokens[2].kind == "word" and tokens[2].text.lower() == "null":
-        return None
-    return tokens[2].text if tokens[2].kind in ("word", "string") else None
 
 
 _SORT_RE = re.compile(r"^\s*(\S+)(?:\s+(\S+))?\s*$")

@@ -26,6 +26,7 @@ puts it. Readers may therefore hand stored documents out (to be serialized) with
 from __future__ import annotations
 
 import asyncio
+import bisect
 import fcntl
 import functools
 import json
@@ -81,6 +82,65 @@ INDEXED_FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
 @functools.cache
 def indexed_fields(table: str) -> dict[str, Callable[[Any], Any]]:
     return next((f for marker, f in INDEXED_FIELDS.items() if marker in table), {})
+
+
+# Tables whose documents are listed in id order: new ids only grow, and ``replace`` puts an
+# imported table's documents in that order too (lists answered from an index rely on it).
+ID_ORDERED = ("/accounts",)
+
+# Ordered indexes: text fields kept sorted by their lower-case form, for filters that match a
+# prefix (``sw``, which ignores case) or a value over many documents. Built for a table the first
+# time a filter asks, then kept up to date by every write.
+ORDERED_FIELDS: dict[str, tuple[str, ...]] = {
+    "/accounts": ("companyOrOrganization", "externalId"),
+}
+
+
+@functools.cache
+def ordered_fields(table: str) -> tuple[str, ...]:
+    return next((f for marker, f in ORDERED_FIELDS.items() if table.endswith(marker)), ())
+
+
+class OrderedIndex:
+    """(lower-case text, doc id) pairs of one field, sorted; documents whose field is not text
+    are left out, since no text comparison can match them."""
+
+    def __init__(self, docs: dict[str, Doc], field: str) -> None:
+        self.field = field
+        self.keys: list[tuple[str, int]] = sorted(
+            (doc[field].lower(), int(doc_id)) for doc_id, doc in docs.items()
+            if isinstance(doc.get(field), str))
+
+    def update(self, doc_id: int, old: Doc | None, new: Doc | None) -> None:
+        before = old.get(self.field) if old is not None else None
+        after = new.get(self.field) if new is not None else None
+        if before == after:
+            return
+        if isinstance(before, str):
+            entry = (before.lower(), doc_id)
+            at = bisect.bisect_left(self.keys, entry)
+            if at < len(self.keys) and self.keys[at] == entry:
+                del self.keys[at]
+        if isinstance(after, str):
+            bisect.insort(self.keys, (after.lower(), doc_id))
+
+    def starting_with(self, prefix: str) -> set[int]:
+        """Ids whose text, in lower case, starts with ``prefix`` (lower case)."""
+        return self._run(prefix, lambda key: key.startswith(prefix))
+
+    def equal_to(self, text: str) -> set[int]:
+        """Ids whose text equals ``text`` regardless of case."""
+        text = text.lower()
+        return self._run(text, lambda key: key == text)
+
+    def _run(self, first: str, within: Callable[[str], bool]) -> set[int]:
+        """The ids of the sorted run of keys from ``first`` on that ``within`` accepts."""
+        keys, found = self.keys, set()
+        at = bisect.bisect_left(keys, (first,))
+        while at < len(keys) and within(keys[at][0]):
+            found.add(keys[at][1])
+            at += 1
+        return found
 
 
 def _fsync_dir(path: Path) -> None:
@@ -214,6 +274,7 @@ class Store:
         self.db = TinyDB(storage=MemoryStorage)
         self._next_ids: dict[str, int] = {}
         self._indexes: dict[str, dict[str, Index]] = {}
+        self._ordered: dict[str, dict[str, OrderedIndex]] = {}
         self._journal: Any = None
         self._lock_file: Any = None
         # Bytes ever appended to the journal, and how many of them are known to be on disk;
@@ -420,6 +481,7 @@ class Store:
                 tables.pop(name, None)
                 self._next_ids.pop(name, None)
                 self._indexes.pop(name, None)
+                self._ordered.pop(name, None)
             elif kind == "put":
                 if name in self._next_ids and doc_id >= self._next_ids[name]:
                     self._next_ids[name] = doc_id + 1
@@ -436,6 +498,8 @@ class Store:
                 _unindex(index, key(old[field]), doc_id)
             if new is not None and new.get(field) is not None:
                 _reindex(index, key(new[field]), doc_id)
+        for ordered in self._ordered.get(name, {}).values():
+            ordered.update(doc_id, old, new)
 
     def lookup(self, table: str, field: str, value: Any) -> list[int]:
         """Ids of the documents whose ``field`` matches ``value``, from a secondary index
@@ -446,6 +510,36 @@ class Store:
         with self.lock:
             ids = self._indexes.get(table, {}).get(field, {}).get(fields[field](value), ())
             return [ids] if isinstance(ids, int) else sorted(ids)
+
+    def candidates(self, table: str, field: str, op: str, values: list[Any]) -> set[int] | None:
+        """Ids of the documents that may satisfy ``field op value`` (``eq``, or ``in`` one of
+        ``values``, or ``sw`` ignoring case), from an index: a superset of those that do, for
+        the filter to test. None when no index of the table covers the comparison."""
+        if op not in ("eq", "in", "sw"):
+            return None
+        with self.lock:
+            keyed = indexed_fields(table).get(field)
+            if keyed is not None and op != "sw":
+                index = self._indexes.get(table, {}).get(field, {})
+                found: set[int] = set()
+                for value in values:
+                    ids = index.get(keyed(value), ())
+                    found.update((ids,) if isinstance(ids, int) else ids)
+                return found
+            if field not in ordered_fields(table) or \
+                    not all(isinstance(value, str) for value in values):
+                return None
+            ordered = self._ordered_index(table, field)
+            if op == "sw":
+                return ordered.starting_with(values[0].lower())
+            return set().union(*(ordered.equal_to(value) for value in values))
+
+    def _ordered_index(self, table: str, field: str) -> OrderedIndex:
+        by_field = self._ordered.setdefault(table, {})
+        if field not in by_field:
+            by_field[field] = OrderedIndex((self.db.storage.read() or {}).get(table) or {},
+                                           field)
+        return by_field[field]
 
     def _next_id(self, table: str, start: int) -> int:
         with self.lock:
@@ -490,7 +584,8 @@ class Store:
         return len(names)
 
     def replace(self, data: dict[str, dict[str, Doc]]) -> None:
-        """Make ``data`` (TinyDB's file layout) the whole state, durably and at once.
+        """Make ``data`` (TinyDB's file layout) the whole state, durably and at once (the
+        tables of ``ID_ORDERED`` in id order, the others in the order given).
 
         Raises ValueError, before changing anything, when ``data`` is not in that layout.
         """
@@ -502,8 +597,11 @@ class Store:
             for name in self.tables():
                 tx.drop(name)
             for name, docs in data.items():
-                for doc_id, doc in docs.items():
-                    tx.put(name, int(doc_id), doc)
+                rows = [(int(doc_id), doc) for doc_id, doc in docs.items()]
+                if name.endswith(ID_ORDERED):
+                    rows.sort(key=lambda row: row[0])
+                for doc_id, doc in rows:
+                    tx.put(name, doc_id, doc)
 
     def dump(self) -> dict[str, dict[str, Doc]]:
         """A deep copy of every table, in TinyDB's file layout."""

@@ -123,12 +123,39 @@ def test_sort_clauses() -> None:
         parse_sort("name sideways", FIELDS)
 
 
-def test_plain_equality_is_recognised_for_index_lookups() -> None:
-    from mock_server.filters import equality_on
+class FakeIndex:
+    """An index over ``name`` only: each (field, op, values) asked, and ids by first letter."""
 
-    assert equality_on("externalId eq 'C000000288'", "externalId") == "C000000288"
-    assert equality_on("EXTERNALID EQ C1", "externalId") == "C1"
-    assert equality_on("externalId eq 'C1' or externalId eq 'C2'", "externalId") is None
-    assert equality_on("externalId ne 'C1'", "externalId") is None
-    assert equality_on("externalId eq null", "externalId") is None
-    assert equality_on("taxId eq 'C1'", "externalId") is None
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, list]] = []
+
+    def __call__(self, field: str, op: str, values: list) -> set[int] | None:
+        self.asked.append((field, op, values))
+        if field != "name":
+            return None
+        return {ord(str(v)[0].lower()) for v in values}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("name eq 'Mark Z'", {ord("m")}),
+    ("name in ['Mark Z', 'Raj']", {ord("m"), ord("r")}),
+    ("name sw 'ma'", {ord("m")}),
+    ("name eq 'Mark Z' and age gt 3", {ord("m")}),          # and: what the indexed part allows
+    ("age gt 3 and (name eq 'Raj' or name eq 'Mark Z')", {ord("r"), ord("m")}),
+    ("name in ['Mark Z', 'Raj'] and name eq 'Raj'", {ord("r")}),  # and: both parts narrow
+    ("name eq 'Mark Z' or age gt 3", None),                  # or: one part cannot narrow
+    ("name ne 'Mark Z'", None),
+    ("name cont 'ark'", None),
+    ("name eq null", None),                                  # indexes leave missing values out
+    ("age in []", set()),                                    # an empty list matches nothing
+    ("auditInfo.createDate eq '2024-02-01T10:00:00Z'", None),
+])
+def test_indexes_narrow_eq_in_and_sw_through_and_and_or(text: str, expected) -> None:
+    assert parse_filter(text, FIELDS).candidates(FakeIndex()) == expected
+
+
+def test_narrowing_stops_asking_once_and_has_ruled_everything_out() -> None:
+    index = FakeIndex()
+    found = parse_filter("name eq 'Mark Z' and name eq 'Raj' and name sw 'o'", FIELDS)
+    assert found.candidates(index) == set()
+    assert [field for field, _, _ in index.asked] == ["name", "name"]

@@ -206,6 +206,47 @@ def test_the_external_id_index_follows_puts_deletes_drops_and_reopens(tmp_path) 
         reopened.lookup("t1/accounts", "taxId", "x")
 
 
+def test_ordered_indexes_follow_every_write_once_built(tmp_path) -> None:
+    store = Store(tmp_path / "db.json")
+    table = "t1/accounts"
+    with store.transaction() as tx:
+        tx.put(table, 1001, {"id": 1001, "companyOrOrganization": "Acme Tools"})
+        tx.put(table, 1002, {"id": 1002, "companyOrOrganization": "ACME Paints"})
+        tx.put(table, 1003, {"id": 1003, "companyOrOrganization": 42})  # not text: left out
+        tx.put(table, 1006, {"id": 1006, "companyOrOrganization": "Straße 1"})
+    assert store.candidates(table, "companyOrOrganization", "sw", ["acme"]) == {1001, 1002}
+    # sw ignores case as str.lower does, not casefold: 'ß' is not 'ss'
+    assert store.candidates(table, "companyOrOrganization", "sw", ["STRAß"]) == {1006}
+    assert store.candidates(table, "companyOrOrganization", "sw", ["strasse"]) == set()
+    with store.transaction() as tx:  # the index exists now: writes must keep it right
+        tx.put(table, 1001, {"id": 1001, "companyOrOrganization": "Zenith"})
+        tx.put(table, 1004, {"id": 1004, "companyOrOrganization": "acme again"})
+        tx.delete(table, 1002)
+        tx.put(table, 1003, {"id": 1003, "companyOrOrganization": None})
+    assert store.candidates(table, "companyOrOrganization", "sw", ["ACME"]) == {1004}
+    assert store.candidates(table, "companyOrOrganization", "eq", ["zenith"]) == {1001}
+    assert store.candidates(table, "companyOrOrganization", "in",
+                            ["Zenith", "acme again", "x"]) == {1001, 1004}
+    assert store.candidates(table, "companyOrOrganization", "sw", [""]) == {1001, 1004, 1006}
+    # the hash index answers eq/in on externalId; nothing answers unindexed fields or operators
+    with store.transaction() as tx:
+        tx.put(table, 1005, {"id": 1005, "externalId": "C5", "companyOrOrganization": "Q"})
+    assert store.candidates(table, "externalId", "in", ["C5", "C6"]) == {1005}
+    assert store.candidates(table, "externalId", "sw", ["c"]) == {1005}
+    assert store.candidates(table, "taxId", "eq", ["x"]) is None
+    assert store.candidates(table, "companyOrOrganization", "cont", ["q"]) is None
+    store.drop_tables(lambda name: True)
+    assert store.candidates(table, "companyOrOrganization", "sw", ["z"]) == set()
+
+
+def test_an_imported_accounts_table_is_put_in_id_order(tmp_path) -> None:
+    store = Store(tmp_path / "db.json")
+    store.replace({"t1/accounts": {"1003": {"id": 1003}, "1001": {"id": 1001}},
+                   "t1/users/1001": {"9": {"userId": "9"}, "4": {"userId": "4"}}})
+    assert [doc["id"] for doc in store.docs("t1/accounts")] == [1001, 1003]
+    assert [doc["userId"] for doc in store.docs("t1/users/1001")] == ["9", "4"]
+
+
 def test_user_emails_are_indexed_regardless_of_case(tmp_path) -> None:
     path = tmp_path / "db.json"
     store = Store(path)
