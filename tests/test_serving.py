@@ -109,6 +109,10 @@ def test_the_bearer_check_answers_as_connexions_does(stock_and_ours,
                                      "client_secret": state.settings.client_secret})
         headers = {} if authorization is None else {
             "Authorization": authorization.replace("{token}", token["access_token"])}
-        answer = client.get("/api/commerce/customer/b2baccounts?pageSize=1", headers=headers)
-        responses.append((answer.status_code, answer.json().get("errorCode")))
+        answer = client.post("/api/commerce/customer/b2baccounts", headers=headers,
+                             json={"companyOrOrganization": "Acme", "externalId": None})
+        body = answer.json()
+        # the whole answer: the error's words, or the account stamped with the ticket's client
+        responses.append((answer.status_code, body.get("message"), body.get("errorCode"),
+                          body.get("auditInfo", {}).get("createBy")))
     assert responses[0] == responses[1]
