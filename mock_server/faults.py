@@ -96,6 +96,8 @@ class FaultBook:
     def draw(self, operation: str | None, tenant: int | None) -> list[Fault]:
         """The faults that fire for this call (at most one of each kind), spending them."""
         fired: list[Fault] = []
+        if not self._faults:  # the usual case, decided without the lock
+            return fired
         with self._lock:
             for fault in list(self._faults):
                 if not fault.matches(operation, tenant):

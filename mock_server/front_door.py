@@ -17,7 +17,7 @@ from . import routes
 from .errors import error_body
 from .journal import MAX_BODY
 from .state import SCOPE_KEY, MockState
-from .tenancy import scope_from_headers
+from .tenancy import scope_of_call
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,9 @@ class DroppedConnection(ConnectionError):
 
 class _Call:
     """One journaled call: what came in, what goes out, recorded once."""
+
+    __slots__ = ("journal", "entry", "started", "request_body", "response_body", "status",
+                 "length", "sent", "recorded")
 
     def __init__(self, journal: Any, entry: dict[str, Any]) -> None:
         self.journal = journal
@@ -65,14 +68,13 @@ class _Call:
         if self.recorded:
             return
         self.recorded = True
-        self.journal.record({
-            **self.entry,
-            "time": time.time(),
-            "status": self.status,
-            "durationMs": round((time.perf_counter() - self.started) * 1000, 3),
-            "requestBody": b"".join(self.request_body)[:MAX_BODY + 1],
-            "responseBody": b"".join(self.response_body)[:MAX_BODY + 1],
-        })
+        entry = self.entry
+        entry["time"] = time.time()
+        entry["status"] = self.status
+        entry["durationMs"] = round((time.perf_counter() - self.started) * 1000, 3)
+        entry["requestBody"] = b"".join(self.request_body)[:MAX_BODY + 1]
+        entry["responseBody"] = b"".join(self.response_body)[:MAX_BODY + 1]
+        self.journal.record(entry)
 
 
 class FrontDoor:
@@ -100,14 +102,13 @@ class FrontDoor:
 
     async def _tracked(self, scope: dict[str, Any], receive: Any, send: Any, path: str) -> None:
         method: str = scope["method"]
-        named = scope_from_headers(scope["headers"], self.state.settings.default_tenant)
-        operation = routes.operation_for(method, path)
+        named = scope_of_call(scope, self.state.settings.default_tenant)
+        operation, account_id = routes.describe(method, path)
         faults = self.state.faults.draw(operation, named.tenant) if operation else []
         call = _Call(self.state.journal, {
             "method": method, "path": path, "operation": operation, "tenant": named.tenant,
             "query": scope.get("query_string", b"").decode("latin-1"),
-            "site": named.site,
-            "accountId": routes.account_of(path), "faults": [f.kind for f in faults]})
+            "site": named.site, "accountId": account_id, "faults": [f.kind for f in faults]})
 
         async def receive_logged() -> dict[str, Any]:
             message = await receive()
@@ -120,8 +121,8 @@ class FrontDoor:
             await send(message)
 
         try:
-            answered = await self._apply_faults(faults, receive_logged, send_logged, receive)
-            if not answered:
+            if not faults or not await self._apply_faults(faults, receive_logged, send_logged,
+                                                          receive):
                 await self.app(scope, receive_logged, send_logged)
         finally:
             call.record()

@@ -29,14 +29,19 @@ def _table() -> list[tuple[str, re.Pattern[str], str]]:
     return rows
 
 
-@lru_cache(maxsize=8192)
 def operation_for(method: str, path: str) -> str | None:
-    """The ``operationId`` served at ``method path``, or None (remembered for the most recent
-    paths: the front door asks for every call, and the table is a list of patterns)."""
+    """The ``operationId`` served at ``method path``, or None."""
     for row_method, pattern, operation_id in _table():
         if row_method == method.upper() and pattern.match(path):
             return operation_id
     return None
+
+
+@lru_cache(maxsize=8192)
+def describe(method: str, path: str) -> tuple[str | None, int | None]:
+    """The operation and the account a call names (remembered for the most recent paths: the
+    front door asks for every call, and the table is a list of patterns)."""
+    return operation_for(method, path), account_of(path)
 
 
 def allowed_methods(path: str) -> list[str]:
@@ -44,7 +49,10 @@ def allowed_methods(path: str) -> list[str]:
     return sorted({method for method, pattern, _ in _table() if pattern.match(path)})
 
 
+_ACCOUNT_PATH = re.compile(r"^/api/commerce/customer/b2baccounts/(\d+)")
+
+
 def account_of(path: str) -> int | None:
     """The account id in a B2B path, for filtering the journal by account."""
-    match = re.match(r"^/api/commerce/customer/b2baccounts/(\d+)", path)
+    match = _ACCOUNT_PATH.match(path)
     return int(match.group(1)) if match else None

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 TENANT_HEADER = "x-vol-tenant"
 SITE_HEADER = "x-vol-site"
+# Where the front door leaves a call's scope in the ASGI scope, so the handlers need not read
+# the headers again.
+SCOPE_KEY = "b2b_mock.tenancy"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,14 @@ def scope_from_headers(headers: Iterable[tuple[bytes, bytes]], default_tenant: i
 
 _TENANT_KEY = TENANT_HEADER.encode()
 _SITE_KEY = SITE_HEADER.encode()
+
+
+def scope_of_call(asgi_scope: dict, default_tenant: int) -> Scope:
+    """The scope of a call: the one the front door read, or read from its headers now."""
+    named = asgi_scope.get(SCOPE_KEY)
+    if named is None:
+        named = asgi_scope[SCOPE_KEY] = scope_from_headers(asgi_scope["headers"], default_tenant)
+    return named
 
 
 def _number(value: bytes) -> int | None:
