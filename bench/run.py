@@ -2,7 +2,8 @@
 
 For a store of 10 accounts and one of 10,000 accounts with 100,000 users it drives, with 16
 concurrent connections, GetB2BAccount, GetB2BAccounts (filter and sort), GetUsers
-(``isRemoved eq false``), AddUser, UpdateUser and AddUserRoleAsync, plus a no-op on the same
+(``isRemoved eq false``), AddUser, UpdateUser and AddUserRoleAsync (every other call its undo,
+RemoveUserRoleAsync, so that each one writes), plus a no-op on the same
 server stack (``/_mock/health``), and reports requests/s, p50/p99 latency and the server's memory.
 It also times a sync of 1,000 customers with 5 contacts each and counts the calls of an
 unchanged re-sync, and, when npm is there, measures Prism's static mock of the same spec.
@@ -22,6 +23,7 @@ import os
 import platform
 import random
 import secrets
+import signal
 import shutil
 import socket
 import statistics
@@ -30,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -94,6 +97,14 @@ class Op:
     method: str
     paths: list[str]  # one is picked at random per request
     body: str | None = None  # "{n}" is replaced by a request counter
+    # A method that undoes the call at the same path. Every other request then undoes a call
+    # made at least LAG requests before (answered by then), and no path is called again before
+    # it is undone, so that every call changes something: adding a role the user already has
+    # would be a call that writes nothing.
+    undo: str | None = None
+
+
+LAG = 2 * CONNECTIONS
 
 
 def operations(pairs: list[tuple[int, str]], n_accounts: int) -> list[Op]:
@@ -113,7 +124,8 @@ def operations(pairs: list[tuple[int, str]], n_accounts: int) -> list[Op]:
            '{"b2BUser": {"emailAddress": "bench{n}@load.example.com", "firstName": "B"}}'),
         Op("UpdateUser", "PUT", [f"{BASE}/{a}/user/{u}" for a, u in sample],
            '{"firstName": "Renamed{n}"}'),
-        Op("AddUserRoleAsync", "POST", [f"{BASE}/{a}/user/{u}/roles/3" for a, u in sample]),
+        Op("AddUserRoleAsync (+ its undo)", "POST",
+           [f"{BASE}/{a}/user/{u}/roles/3" for a, u in sample], undo="DELETE"),
     ]
 
 
@@ -125,13 +137,29 @@ def _wrk_script(op: Op, token: str, directory: Path) -> Path:
     script.write_text(f"""
 local paths = {{{paths}}}
 local body = {body}
+local undo = {json.dumps(op.undo or "")}
+local done_calls, busy = {{}}, {{}}
+local first, last = 1, 0
 local n = 0
 local thread_id = 0
 setup = function(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
 request = function()
   n = n + 1
-  local path = paths[math.random(#paths)]
   local headers = {{["Authorization"] = "Bearer {token}", ["Content-Type"] = "application/json"}}
+  if undo ~= "" and n % 2 == 0 and last - first >= {LAG} then
+    local path = done_calls[first]
+    done_calls[first] = nil
+    busy[path] = nil
+    first = first + 1
+    return wrk.format(undo, path, headers, nil)
+  end
+  local path = paths[math.random(#paths)]
+  if undo ~= "" then
+    while busy[path] do path = paths[math.random(#paths)] end
+    busy[path] = true
+    last = last + 1
+    done_calls[last] = path
+  end
   local b = nil
   if body ~= "" then b = string.gsub(body, "{{n}}", "{run}" .. tostring(tid) .. "x" .. tostring(n) .. "x" .. tostring(math.random(1000000000))) end
   return wrk.format("{op.method}", path, headers, b)
@@ -159,6 +187,7 @@ def run_python(url: str, op: Op, token: str, seconds: int) -> dict[str, float]:
     host, port = url.split("//")[1].split(":")
     latencies: list[float] = []
     bad = [0]
+    busy: set[str] = set()  # paths called and not yet undone (op.undo)
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
     run = secrets.token_hex(4)  # bodies must differ from one run to the next
@@ -166,18 +195,32 @@ def run_python(url: str, op: Op, token: str, seconds: int) -> dict[str, float]:
     def worker(tid: int) -> None:
         connection = HTTPConnection(host, int(port), timeout=30)
         rng, n, mine = random.Random(tid), 0, []
+        made: deque[str] = deque()  # this thread's calls to undo (op.undo), oldest first
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         while time.monotonic() < deadline:
             n += 1
-            body = op.body.replace("{n}", f"{run}{tid}x{n}") if op.body else None
+            if op.undo and n % 2 == 0 and made:
+                method, path, body = op.undo, made.popleft(), None
+            else:
+                method, path = op.method, rng.choice(op.paths)
+                body = op.body.replace("{n}", f"{run}{tid}x{n}") if op.body else None
+                if op.undo:
+                    with lock:
+                        while path in busy:
+                            path = rng.choice(op.paths)
+                        busy.add(path)
+                    made.append(path)
             started = time.perf_counter()
-            connection.request(op.method, rng.choice(op.paths), body=body, headers=headers)
+            connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)
             if response.status >= 400:
                 with lock:
                     bad[0] += 1
+            if method == op.undo:
+                with lock:
+                    busy.discard(path)
         with lock:
             latencies.extend(mine)
 
@@ -262,10 +305,12 @@ def prism() -> Iterator[str | None]:
         yield None
         return
     port = free_port()
+    # its own process group: npx starts Prism as a child, which must go when it goes
     process = subprocess.Popen(["npx", "--yes", "@stoplight/prism-cli@5", "mock", "-p",
                                 str(port), "-h", "127.0.0.1",
                                 str(ROOT / "openapi" / "b2baccounts.yaml")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
     try:
         for _ in range(600):
             try:
@@ -278,11 +323,15 @@ def prism() -> Iterator[str | None]:
             return
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, None)):
+            try:
+                os.killpg(process.pid, sig)
+                process.wait(timeout=wait)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
 
 
 def prism_operations() -> list[Op]:
@@ -391,7 +440,7 @@ def ratios(report: dict[str, Any]) -> dict[str, float]:
     for name in s:
         if not name.startswith("noop"):
             out[f"{name} / noop (large store)"] = l[name]["rps"] / l["noop (/_mock/health)"]["rps"]
-    for name in ("AddUser", "UpdateUser", "AddUserRoleAsync"):
+    for name in ("AddUser", "UpdateUser", "AddUserRoleAsync (+ its undo)"):
         out[f"{name} / GetB2BAccount (large store)"] = l[name]["rps"] / l["GetB2BAccount"]["rps"]
     if report.get("prism"):
         out["GetB2BAccount / Prism"] = s["GetB2BAccount"]["rps"] / \

@@ -71,7 +71,7 @@ class _Call:
         entry = self.entry
         entry["time"] = time.time()
         entry["status"] = self.status
-        entry["durationMs"] = round((time.perf_counter() - self.started) * 1000, 3)
+        entry["duration"] = time.perf_counter() - self.started  # seconds; ms when read
         entry["requestBody"] = b"".join(self.request_body)[:MAX_BODY + 1]
         entry["responseBody"] = b"".join(self.response_body)[:MAX_BODY + 1]
         self.journal.record(entry)

@@ -37,7 +37,8 @@ class Journal:
         self._entries = deque(maxlen=self.size)
 
     def record(self, entry: dict[str, Any]) -> None:
-        """Keep an entry; its bodies may be raw bytes, decoded only when somebody reads them."""
+        """Keep an entry; its bodies may be raw bytes, decoded only when somebody reads them,
+        and its ``duration`` (seconds) is given in milliseconds then (``durationMs``)."""
         with self._lock:
             entry["seq"] = next(self._seq)
             self._entries.append(entry)
@@ -66,8 +67,17 @@ class Journal:
         if newest_first:
             found.reverse()
         found = found[:limit] if limit else found
-        return [{**e, "requestBody": _decoded(e["requestBody"]),
-                 "responseBody": _decoded(e["responseBody"])} for e in found]
+        return [_readable(e) for e in found]
+
+
+def _readable(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry as the journal answers it: bodies decoded, the duration in milliseconds."""
+    readable = {key: value for key, value in entry.items() if key != "duration"}
+    if "duration" in entry:
+        readable["durationMs"] = round(entry["duration"] * 1000, 3)
+    readable["requestBody"] = _decoded(entry["requestBody"])
+    readable["responseBody"] = _decoded(entry["responseBody"])
+    return readable
 
 
 def _decoded(body: Any) -> Any:

@@ -87,6 +87,8 @@ class RequestPlan:
         self.body_name = body_name
         self._body_default = body_default
         self._body_nullable = body_nullable
+        self._header_keys = frozenset(r.key.encode("latin-1") for r in rules
+                                      if r.location == "header")
 
     def read(self, scope: dict[str, Any]) -> dict[str, Any]:
         """The request's parameter values by spec name (query defaults filled in); headers are
@@ -101,17 +103,20 @@ class RequestPlan:
         for rule in self.rules:
             if rule.location == "query":
                 if query is None:
-                    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"),
-                                           keep_blank_values=True))
+                    raw_query = scope.get("query_string", b"")
+                    query = dict(parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True)
+                                 ) if raw_query else {}
                 raw = query.get(rule.key)
             elif rule.location == "path":
                 raw = path.get(rule.key)
             else:
                 if headers is None:
-                    headers = {}
-                    for key, value in scope["headers"]:
-                        headers.setdefault(key.decode("latin-1").lower(), value.decode("latin-1"))
+                    headers = self._headers(scope["headers"])
                 raw = headers.get(rule.key)
+            if raw is None and not rule.required:  # absent and optional: nothing to check
+                if rule.default is not _NO_DEFAULT and rule.location != "header":
+                    found[rule.name] = rule.default
+                continue
             if rule.nullable and is_null(raw):
                 if raw is not None and rule.location != "header":
                     found[rule.name] = None
@@ -129,6 +134,16 @@ class RequestPlan:
             elif rule.default is not _NO_DEFAULT:
                 found[rule.name] = rule.default
         return found
+
+    def _headers(self, raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+        """The plan's headers as sent (the first of repeated ones), by lower-case name."""
+        wanted = self._header_keys
+        headers: dict[str, str] = {}
+        for key, value in raw:
+            key = key.lower()
+            if key in wanted:
+                headers.setdefault(key.decode("latin-1"), value.decode("latin-1"))
+        return headers
 
     def body_argument(self, body: Any) -> Any:
         """The handler's body argument for a parsed JSON body (None when none was sent)."""
