@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_BODY = 64 * 1024
+# The bodies of all kept calls together: past it, the oldest calls keep their record but lose
+# their bodies. 1,000 list answers of 64 KiB would otherwise hold 128 MB.
+DEFAULT_BODY_BUDGET = 32 * 1024 * 1024
+DROPPED = "[body dropped: the journal keeps the bodies of its newest calls only]"
 
 
 def decode_body(raw: bytes) -> Any:
@@ -26,27 +30,43 @@ def decode_body(raw: bytes) -> Any:
 
 @dataclass
 class Journal:
-    """A bounded, thread-safe list of request/response records, oldest first."""
+    """A bounded, thread-safe list of request/response records, oldest first.
+
+    At most ``size`` calls are kept, and the bodies of the newest ones that fit in
+    ``body_budget`` bytes; older calls keep everything else.
+    """
 
     size: int = 1000
+    body_budget: int = DEFAULT_BODY_BUDGET
     _entries: deque = field(init=False)
+    _with_bodies: deque = field(init=False, default_factory=deque)
+    _body_bytes: int = field(init=False, default=0)
     _seq: Any = field(init=False, default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self._entries = deque(maxlen=self.size)
+        self._entries = deque()
 
     def record(self, entry: dict[str, Any]) -> None:
         """Keep an entry; its bodies may be raw bytes, decoded only when somebody reads them,
         and its ``duration`` (seconds) is given in milliseconds then (``durationMs``)."""
+        weight = _body_bytes(entry)
         with self._lock:
             entry["seq"] = next(self._seq)
             self._entries.append(entry)
+            self._with_bodies.append(entry)
+            self._body_bytes += weight
+            if len(self._entries) > self.size:
+                self._entries.popleft()
+            while self._body_bytes > self.body_budget or len(self._with_bodies) > self.size:
+                self._body_bytes -= _drop_bodies(self._with_bodies.popleft())
 
     def clear(self) -> int:
         with self._lock:
             count = len(self._entries)
             self._entries.clear()
+            self._with_bodies.clear()
+            self._body_bytes = 0
             return count
 
     def query(self, method: str | None = None, path: str | None = None,
@@ -78,6 +98,20 @@ def _readable(entry: dict[str, Any]) -> dict[str, Any]:
     readable["requestBody"] = _decoded(entry["requestBody"])
     readable["responseBody"] = _decoded(entry["responseBody"])
     return readable
+
+
+def _body_bytes(entry: dict[str, Any]) -> int:
+    return sum(len(entry.get(key) or b"") for key in ("requestBody", "responseBody")
+               if isinstance(entry.get(key), bytes))
+
+
+def _drop_bodies(entry: dict[str, Any]) -> int:
+    """Replace an entry's bodies with a note saying they were dropped; the bytes freed."""
+    freed = _body_bytes(entry)
+    for key in ("requestBody", "responseBody"):
+        if entry.get(key):
+            entry[key] = DROPPED
+    return freed
 
 
 def _decoded(body: Any) -> Any:
