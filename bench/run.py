@@ -3,14 +3,15 @@
 For a store of 10 accounts and one of 10,000 accounts with 100,000 users it drives, with 16
 concurrent connections, GetB2BAccount, GetB2BAccounts (filter and sort), GetUsers
 (``isRemoved eq false``), AddUser, UpdateUser and AddUserRoleAsync (every other call its undo,
-RemoveUserRoleAsync, so that each one writes), plus a no-op on the same
-server stack (``/_mock/health``), and reports requests/s, p50/p99 latency and the server's memory.
+RemoveUserRoleAsync, so that each one writes), plus a no-op on the same server stack
+(``/_mock/health``), and reports requests/s, p50/p99 latency and the server's memory.
 It also times a sync of 1,000 customers with 5 contacts each and counts the calls of an
 unchanged re-sync, and, when npm is there, measures Prism's static mock of the same spec.
 
 Both stores' servers (and Prism) run side by side and are measured in interleaved rounds (reads,
-then writes), each operation reporting its median round, so both sides of a ratio meet the same
-load from the machine's other tenants. Load comes from ``wrk`` when it is installed (Lua scripts
+then writes), each operation reporting its median round, and each ratio the median of the ratios
+of its rounds, so both sides of a ratio meet the same load from the machine's other tenants.
+Load comes from ``wrk`` when it is installed (Lua scripts
 vary ids and bodies), otherwise from a Python load generator with one keep-alive connection per
 thread; the report says which.
 """
@@ -105,6 +106,8 @@ class Op:
 
 
 LAG = 2 * CONNECTIONS
+NOOP = "noop (/_mock/health)"
+WRITES = ("AddUser", "UpdateUser", "AddUserRoleAsync (+ its undo)")
 
 
 def operations(pairs: list[tuple[int, str]], n_accounts: int) -> list[Op]:
@@ -114,7 +117,7 @@ def operations(pairs: list[tuple[int, str]], n_accounts: int) -> list[Op]:
     # active companies whose name starts "Company 000": 8 of 10, or 80 of 10,000
     flt = "filter=isActive%20eq%20true%20and%20companyOrOrganization%20sw%20%27Company%20000%27"
     return [
-        Op("noop (/_mock/health)", "GET", ["/_mock/health"]),
+        Op(NOOP, "GET", ["/_mock/health"]),
         Op("GetB2BAccount", "GET", [f"{BASE}/{a}" for a in account_ids]),
         Op("GetB2BAccounts filter+sort", "GET",
            [f"{BASE}?{flt}&sortBy=companyOrOrganization%20desc&pageSize=20"]),
@@ -262,22 +265,29 @@ def measure_rounds(targets: list[Target], seconds: int, rounds: int, use_wrk: bo
     """Each operation on each server, ``rounds`` times in turn, ``seconds`` in all per operation.
 
     Interleaving puts every ratio's two sides side by side in time: on a shared machine the
-    load of other tenants drifts over the minutes a benchmark takes. The reads' rounds come
-    first, then the writes': the thousands of users AddUser adds would otherwise make the small
-    store's accounts (which answer with their users) bigger for the next round of reads. Each
-    operation reports its median round (by requests/s) and the spread of all rounds.
+    speed of a core drifts by a third within seconds (other tenants), so ratios are taken per
+    round, between measurements made seconds apart, and their median is reported (``ratios``).
+    The reads' rounds come first, then the writes': the thousands of users AddUser adds would
+    otherwise make the small store's accounts (which answer with their users) bigger for the
+    next round of reads. The no-op runs in both, as each round's yardstick. Each operation
+    reports its median round (by requests/s), and every round's rate in ``rps_rounds``
+    (``phase_rounds`` says which of them were reads' rounds, which writes').
     """
     runs: dict[str, dict[str, list[dict[str, float]]]] = {
         t.label: {op.name: [] for op in t.ops} for t in targets}
+    phases: dict[str, dict[str, list[str]]] = {t.label: {op.name: [] for op in t.ops}
+                                               for t in targets}
     slice_seconds = max(1, round(seconds / rounds))
     for writes in (False, True):
         for _ in range(rounds):
             for target in targets:
-                ops = [op for op in target.ops if (op.method != "GET") == writes]
+                ops = [op for op in target.ops
+                       if (op.method != "GET") == writes or (op.name == NOOP and writes)]
                 measured = measure(target.url, ops, target.token, slice_seconds, use_wrk,
                                    directory)
                 for name, result in measured.items():
                     runs[target.label][name].append(result)
+                    phases[target.label][name].append("writes" if writes else "reads")
     results: dict[str, dict[str, dict[str, Any]]] = {}
     for target in targets:
         print(f"  {target.label}")
@@ -286,6 +296,7 @@ def measure_rounds(targets: list[Target], seconds: int, rounds: int, use_wrk: bo
             ordered = sorted(samples, key=lambda r: r["rps"])
             chosen = dict(ordered[len(ordered) // 2])
             chosen["rps_rounds"] = [round(r["rps"]) for r in samples]
+            chosen["phase_rounds"] = phases[target.label][name]
             chosen["non_2xx"] = sum(r["non_2xx"] for r in samples)
             results[target.label][name] = chosen
             print(f"    {name:<30} {chosen['rps']:8.0f} req/s  "
@@ -294,6 +305,16 @@ def measure_rounds(targets: list[Target], seconds: int, rounds: int, use_wrk: bo
                   + (f"  ({chosen['non_2xx']} non-2xx)" if chosen["non_2xx"] else ""),
                   flush=True)
     return results
+
+
+def _rounds(measured: dict[str, Any], phase: str) -> list[float]:
+    return [rps for rps, p in zip(measured["rps_rounds"], measured["phase_rounds"])
+            if p == phase]
+
+
+def paired(a: dict[str, Any], b: dict[str, Any], phase: str = "reads") -> float:
+    """The median over the rounds of ``phase`` of a's rate over b's in the same round."""
+    return statistics.median(x / y for x, y in zip(_rounds(a, phase), _rounds(b, phase)))
 
 
 # ---------------------------------------------------------------------- prism
@@ -375,8 +396,8 @@ def measure_sync(customers: int, contacts: int) -> dict[str, float]:
 # ---------------------------------------------------------------------- report
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=6, help="per operation and store")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--seconds", type=int, default=10, help="per operation and store")
+    parser.add_argument("--rounds", type=int, default=5,
                         help="interleaved rounds the seconds are split into")
     parser.add_argument("--accounts", type=int, default=10_000, help="accounts of the large store")
     parser.add_argument("--sync-customers", type=int, default=1000)
@@ -434,17 +455,21 @@ def main() -> int:
 
 
 def ratios(report: dict[str, Any]) -> dict[str, float]:
+    """Each ratio as the median of its per-round ratios (see ``measure_rounds``); a write
+    against GetB2BAccount goes through the no-op of each one's own round."""
     small, large = list(report["stores"].values())
     s, l = small["operations"], large["operations"]
-    out = {"GetB2BAccount large/small": l["GetB2BAccount"]["rps"] / s["GetB2BAccount"]["rps"]}
+    out = {"GetB2BAccount large/small": paired(l["GetB2BAccount"], s["GetB2BAccount"])}
     for name in s:
-        if not name.startswith("noop"):
-            out[f"{name} / noop (large store)"] = l[name]["rps"] / l["noop (/_mock/health)"]["rps"]
-    for name in ("AddUser", "UpdateUser", "AddUserRoleAsync (+ its undo)"):
-        out[f"{name} / GetB2BAccount (large store)"] = l[name]["rps"] / l["GetB2BAccount"]["rps"]
+        if name != NOOP:
+            phase = "writes" if name in WRITES else "reads"
+            out[f"{name} / noop (large store)"] = paired(l[name], l[NOOP], phase)
+    for name in WRITES:
+        out[f"{name} / GetB2BAccount (large store)"] = \
+            paired(l[name], l[NOOP], "writes") / paired(l["GetB2BAccount"], l[NOOP])
     if report.get("prism"):
-        out["GetB2BAccount / Prism"] = s["GetB2BAccount"]["rps"] / \
-            report["prism"]["GetB2BAccount"]["rps"]
+        out["GetB2BAccount / Prism"] = paired(s["GetB2BAccount"],
+                                              report["prism"]["GetB2BAccount"])
     return out
 
 
@@ -467,7 +492,8 @@ def table(report: dict[str, Any]) -> str:
     machine = report["machine"]
     lines.append(f"machine: {machine['cpus']} cores, {machine['processor']}, {machine['platform']}, "
                  f"Python {machine['python']}; load: {report['load_generator']}, "
-                 f"median of {report['rounds']} interleaved rounds")
+                 f"{report['rounds']} interleaved rounds: rates their median, "
+                 "ratios the median of each round's")
     return "\n".join(lines)
 
 

@@ -1,0 +1,35 @@
+"""The benchmark's arithmetic: ratios are medians of per-round ratios, phase by phase."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.run import NOOP, paired, ratios
+
+
+def measured(reads: list[float], writes: list[float] = ()) -> dict:
+    rounds = [*reads, *writes]
+    return {"rps": sorted(rounds)[len(rounds) // 2], "rps_rounds": rounds,
+            "phase_rounds": ["reads"] * len(reads) + ["writes"] * len(writes)}
+
+
+def test_a_ratio_pairs_rounds_so_drift_cancels() -> None:
+    # the machine got faster round by round; every round says the call runs at half the no-op
+    noop, get = measured([1000, 2000, 4000]), measured([500, 1000, 2000])
+    assert paired(get, noop) == pytest.approx(0.5)
+    # a slow second round for the call only: the median of the rounds' ratios ignores it,
+    # where dividing the medians (500 / 2000) would not
+    assert paired(measured([500, 200, 2000]), noop) == pytest.approx(0.5)
+
+
+def test_writes_are_held_to_get_through_each_phases_noop() -> None:
+    # the large store's machine was half as fast while its writes ran
+    large = {NOOP: measured([100] * 3, [50] * 3), "GetB2BAccount": measured([60] * 3),
+             "AddUser": measured([], [20] * 3), "UpdateUser": measured([], [15] * 3),
+             "AddUserRoleAsync (+ its undo)": measured([], [25] * 3)}
+    small = dict(large)
+    report = {"stores": {"small": {"operations": small}, "large": {"operations": large}}}
+    out = ratios(report)
+    assert out["GetB2BAccount large/small"] == pytest.approx(1.0)
+    assert out["UpdateUser / noop (large store)"] == pytest.approx(0.3)  # 15 / 50 in its rounds
+    assert out["UpdateUser / GetB2BAccount (large store)"] == pytest.approx(0.3 / 0.6)
