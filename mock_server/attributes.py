@@ -129,5 +129,5 @@ def list_attributes(store: Store, scope: Scope, account_id: int,
     with store.lock:
         items = accounts.stored(store, scope, account_id)["attributes"]
     if predicate is not None:
-        items = [a for a in items if predicate(a)]
+        items = [a for a in items if predicate.matches(a)]
     return page(items, query, fields)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import bad_request
-from .filters import FilterError, parse_datetime, parse_filter, parse_sort
+from .filters import Filter, FilterError, parse_datetime, parse_filter, parse_sort
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 20
@@ -27,7 +27,7 @@ class ListQuery:
     q_limit: int | None = None
 
 
-def predicate_for(query: ListQuery, fields: dict[str, str]):
+def predicate_for(query: ListQuery, fields: dict[str, str]) -> Filter | None:
     """The filter of ``query`` compiled, or None when there is none; a bad filter is a 400."""
     if query.filter is None or not query.filter.strip():
         return None

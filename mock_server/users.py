@@ -183,7 +183,7 @@ def list_users(store: Store, scope: Scope, account_id: int, query: ListQuery) ->
         accounts.stored(store, scope, account_id)
         docs = store.docs(scope.users(account_id))
         if predicate is not None:
-            docs = [doc for doc in docs if predicate(doc)]
+            docs = [doc for doc in docs if predicate.matches(doc)]
         return page(docs, query, fields, TEXT_FIELDS)
 
 
