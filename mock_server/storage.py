@@ -518,14 +518,8 @@ class Store:
         if op not in ("eq", "in", "sw"):
             return None
         with self.lock:
-            keyed = indexed_fields(table).get(field)
-            if keyed is not None and op != "sw":
-                index = self._indexes.get(table, {}).get(field, {})
-                found: set[int] = set()
-                for value in values:
-                    ids = index.get(keyed(value), ())
-                    found.update((ids,) if isinstance(ids, int) else ids)
-                return found
+            if field in indexed_fields(table) and op != "sw":
+                return set().union(*(self.lookup(table, field, value) for value in values))
             if field not in ordered_fields(table) or \
                     not all(isinstance(value, str) for value in values):
                 return None
