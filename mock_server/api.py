@@ -2,15 +2,13 @@
 
 Connexion routes each ``operationId`` of the spec to the function of the same name in snake case
 (``AddUserRoleAsync`` -> ``add_user_role_async``) and has validated the request already.
-They run on the event loop, without a hop to a worker thread (``serving``): reads are coroutines
-that await nothing, since the store is in memory; writes change the store at once and then wait,
-off the loop, for the journal fsync that makes them durable (``_write``).
+They run on the event loop, without a hop to a worker thread (``serving``), and await nothing:
+the store is in memory. Writes change it at once; their answers wait in the front door until the
+journal fsync that makes them durable is done (``front_door``).
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from connexion.context import _context, _scope
@@ -20,23 +18,6 @@ from .listing import DEFAULT_PAGE_SIZE, ListQuery, project, project_items
 from .tenancy import Scope, scope_of_call
 
 Reply = tuple[Any, int]
-
-
-def _write(handler: Callable[..., Reply]) -> Callable[..., Awaitable[Reply]]:
-    """Run a write handler, then answer once the journal holds its change on disk.
-
-    The fsync happens in a worker thread and is shared by the writes that arrive meanwhile
-    (``Store.deferred_sync``), so the event loop goes on serving while the disk works.
-    """
-    @functools.wraps(handler)
-    async def durable_write(*args: Any, **kwargs: Any) -> Reply:
-        store = state.current().store
-        with store.deferred_sync() as pending:
-            reply = handler(*args, **kwargs)
-        await pending.durable()
-        return reply
-
-    return durable_write
 
 
 def _call() -> tuple[state.MockState, Scope, str]:
@@ -57,8 +38,7 @@ def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
 
 
 # ---------------------------------------------------------------- accounts
-@_write
-def add_account(body: dict[str, Any], response_fields: str | None = None) -> Reply:
+async def add_account(body: dict[str, Any], response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     return project(accounts.add_account(current.store, scope, body, actor), response_fields), 201
 
@@ -80,8 +60,7 @@ async def get_b2b_account(account_id: int, response_fields: str | None = None) -
     return project(accounts.get_account(current.store, scope, account_id), response_fields), 200
 
 
-@_write
-def update_account(account_id: int, body: dict[str, Any],
+async def update_account(account_id: int, body: dict[str, Any],
                    response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     updated = accounts.update_account(current.store, scope, account_id, body, actor)
@@ -89,8 +68,7 @@ def update_account(account_id: int, body: dict[str, Any],
 
 
 # ---------------------------------------------------------------- users
-@_write
-def add_user(account_id: int, body: dict[str, Any],
+async def add_user(account_id: int, body: dict[str, Any],
              response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     user, _ = users.add_user(current.store, scope, account_id, body, actor)
@@ -106,16 +84,14 @@ async def get_users(account_id: int, start_index: int = 0, page_size: int = DEFA
                    response_fields), 200
 
 
-@_write
-def update_user(account_id: int, user_id: str, body: dict[str, Any],
+async def update_user(account_id: int, user_id: str, body: dict[str, Any],
                 response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     updated = users.update_user(current.store, scope, account_id, user_id, body, actor)
     return project(updated, response_fields), 200
 
 
-@_write
-def remove_user(account_id: int, user_id: str) -> Reply:
+async def remove_user(account_id: int, user_id: str) -> Reply:
     current, scope, actor = _call()
     users.remove_user(current.store, scope, account_id, user_id, actor)
     return None, 204
@@ -129,23 +105,20 @@ async def get_user_roles_async(account_id: int, user_id: str,
                    response_fields), 200
 
 
-@_write
-def add_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
+async def add_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
     current, scope, actor = _call()
     users.add_role(current.store, scope, account_id, user_id, role_id, actor)
     return None, 204
 
 
-@_write
-def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
+async def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
     current, scope, actor = _call()
     users.remove_role(current.store, scope, account_id, user_id, role_id, actor)
     return None, 204
 
 
 # ---------------------------------------------------------------- attributes
-@_write
-def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
+async def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
                               response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     return project(attributes.add(current.store, scope, account_id, body, actor),
@@ -169,16 +142,14 @@ async def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
                    response_fields), 200
 
 
-@_write
-def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict[str, Any],
+async def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict[str, Any],
                                  response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     updated = attributes.update(current.store, scope, account_id, attribute_fqn, body, actor)
     return project(updated, response_fields), 200
 
 
-@_write
-def delete_b2b_account_attribute(account_id: int, attribute_fqn: str) -> Reply:
+async def delete_b2b_account_attribute(account_id: int, attribute_fqn: str) -> Reply:
     current, scope, actor = _call()
     attributes.delete(current.store, scope, account_id, attribute_fqn, actor)
     return None, 204

@@ -191,9 +191,14 @@ class PendingSync:
         self.store = store
         self.position = 0
 
+    @property
+    def outstanding(self) -> bool:
+        """Whether a line of this writer's is not on disk yet."""
+        return self.position > self.store._synced
+
     async def durable(self) -> None:
         """Return once the journal is fsynced up to this writer's last line."""
-        if self.position > self.store._synced:
+        if self.outstanding:
             await self.store._committer().wait(self.position)
 
 
