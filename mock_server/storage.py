@@ -185,11 +185,23 @@ class JournalBroken(RuntimeError):
 
 
 class PendingSync:
-    """The journal position a deferred writer must see fsynced before it answers."""
+    """The journal position a deferred writer must see fsynced before it answers; within its
+    ``with`` block, the store's transactions leave their fsync to it (``Store.deferred_sync``).
+
+    A class rather than a generator context manager: the front door opens one for every call.
+    """
 
     def __init__(self, store: "Store") -> None:
         self.store = store
         self.position = 0
+        self._token: Any = None
+
+    def __enter__(self) -> "PendingSync":
+        self._token = _deferred.set(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _deferred.reset(self._token)
 
     @property
     def outstanding(self) -> bool:
@@ -432,15 +444,9 @@ class Store:
             committer = self._committers[id(loop)] = _Committer(self, loop)
         return committer
 
-    @contextmanager
-    def deferred_sync(self) -> Iterator[PendingSync]:
-        """Within the block, transactions leave their fsync to ``PendingSync.durable``."""
-        pending = PendingSync(self)
-        token = _deferred.set(pending)
-        try:
-            yield pending
-        finally:
-            _deferred.reset(token)
+    def deferred_sync(self) -> PendingSync:
+        """For a ``with`` block whose transactions leave their fsync to ``PendingSync.durable``."""
+        return PendingSync(self)
 
     def close(self) -> None:
         with self.lock, self._sync_lock:
