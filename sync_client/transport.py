@@ -4,18 +4,23 @@
   when there is one), and renewed once more when a call is answered 401 anyway.
 * Retries: urllib3's ``Retry`` on 429/502/503/504 and connection errors, honouring
   ``Retry-After``, with exponential backoff and a deadline on the whole retry sequence.
+* Proxies and CA bundle from the environment, as ``requests`` takes them, read once per host.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.sessions import merge_setting
+from requests.utils import get_environ_proxies
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
@@ -149,11 +154,50 @@ class AuthError(RuntimeError):
         self.response = response
 
 
+class EnvironmentOnceSession(requests.Session):
+    """A ``requests.Session`` that reads the environment's proxy and CA bundle settings once per
+    host rather than at every call.
+
+    ``requests`` looks them up again for each request, going through every environment variable
+    twice (and the proxy bypass rules): a fifth of a sync's time against b2b-mock (200 customers
+    with 5 contacts: 4.8 -> 3.7 s). The answers are the same as ``requests``' own for as long as
+    the environment does not change under a running session.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple[str, str, str | None],
+                                tuple[dict[str, str], str | None]] = {}
+
+    def merge_environment_settings(self, url: str, proxies: Any, stream: Any, verify: Any,
+                                   cert: Any) -> dict[str, Any]:
+        if not self.trust_env:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        no_proxy = proxies.get("no_proxy") if proxies is not None else None
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, no_proxy)
+        found = self._environment.get(key)
+        if found is None:
+            found = self._environment[key] = (
+                get_environ_proxies(url, no_proxy=no_proxy),
+                os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE"))
+        env_proxies, ca_bundle = found
+        if proxies is not None:
+            for scheme, proxy in env_proxies.items():
+                proxies.setdefault(scheme, proxy)
+        if verify is True or verify is None:
+            verify = ca_bundle or verify
+        return {"proxies": merge_setting(proxies, self.proxies),
+                "stream": merge_setting(stream, self.stream),
+                "verify": merge_setting(verify, self.verify),
+                "cert": merge_setting(cert, self.cert)}
+
+
 def b2b_session(base_url: str, credentials: Credentials, tenant: int | None = None,
                 site: int | None = None, retry: Retry | None = None,
                 on_renew: Callable[[str, bool], None] | None = None) -> requests.Session:
     """A session for ``base_url`` (a host, to which ``/api/...`` is appended)."""
-    session = requests.Session()
+    session = EnvironmentOnceSession()
     adapter = HTTPAdapter(max_retries=retry or retry_policy())
     session.mount("http://", adapter)
     session.mount("https://", adapter)
