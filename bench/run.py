@@ -373,7 +373,8 @@ def measure_sync(customers: int, contacts: int) -> dict[str, float]:
                     tuple(Contact(i * 10 + j, "First", f"Last{j}", f"c{j}@cust{i}.example.com",
                                   primary=j == 0, enabled=True) for j in range(contacts)))
            for i in range(customers)]
-    with ServerProcess() as server, tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, \
+            ServerProcess(Path(tmp) / "sync.json") as server:  # durable, as `make serve` is
         def run() -> Any:
             refs = RefStore(Path(tmp) / "state.json", server.url)
             try:
