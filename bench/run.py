@@ -266,7 +266,8 @@ def measure_rounds(targets: list[Target], seconds: int, rounds: int, use_wrk: bo
 
     Interleaving puts every ratio's two sides side by side in time: on a shared machine the
     speed of a core drifts by a third within seconds (other tenants), so ratios are taken per
-    round, between measurements made seconds apart, and their median is reported (``ratios``).
+    round, between measurements made seconds apart, and their median is reported (``ratios``);
+    short rounds keep the two sides close, and every other round runs in reverse order.
     The reads' rounds come first, then the writes': the thousands of users AddUser adds would
     otherwise make the small store's accounts (which answer with their users) bigger for the
     next round of reads. The no-op runs in both, as each round's yardstick. Each operation
@@ -279,10 +280,15 @@ def measure_rounds(targets: list[Target], seconds: int, rounds: int, use_wrk: bo
                                                for t in targets}
     slice_seconds = max(1, round(seconds / rounds))
     for writes in (False, True):
-        for _ in range(rounds):
-            for target in targets:
+        for index in range(rounds):
+            # Every other round runs backwards, servers and calls alike, so that the machine's
+            # speed drifting during a round favours neither side of a ratio.
+            backwards = index % 2 == 1
+            for target in targets[::-1] if backwards else targets:
                 ops = [op for op in target.ops
                        if (op.method != "GET") == writes or (op.name == NOOP and writes)]
+                if backwards:
+                    ops.reverse()
                 measured = measure(target.url, ops, target.token, slice_seconds, use_wrk,
                                    directory)
                 for name, result in measured.items():
@@ -398,7 +404,7 @@ def measure_sync(customers: int, contacts: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=10, help="per operation and store")
-    parser.add_argument("--rounds", type=int, default=5,
+    parser.add_argument("--rounds", type=int, default=10,
                         help="interleaved rounds the seconds are split into")
     parser.add_argument("--accounts", type=int, default=10_000, help="accounts of the large store")
     parser.add_argument("--sync-customers", type=int, default=1000)

@@ -33,3 +33,32 @@ def test_writes_are_held_to_get_through_each_phases_noop() -> None:
     assert out["GetB2BAccount large/small"] == pytest.approx(1.0)
     assert out["UpdateUser / noop (large store)"] == pytest.approx(0.3)  # 15 / 50 in its rounds
     assert out["UpdateUser / GetB2BAccount (large store)"] == pytest.approx(0.3 / 0.6)
+
+
+def test_rounds_alternate_their_order_so_a_steady_drift_favours_neither_side(monkeypatch,
+                                                                              tmp_path) -> None:
+    import bench.run as bench
+
+    calls: list[tuple[str, str]] = []
+
+    def fake_measure(url, ops, token, seconds, use_wrk, directory):  # type: ignore[no-untyped-def]
+        out = {}
+        for op in ops:
+            calls.append((url, op.name))
+            # the machine slows by 1% at every measurement; both servers are equally fast
+            out[op.name] = {"rps": 1000 * 0.99 ** len(calls), "p50_ms": 1.0, "p99_ms": 2.0,
+                            "non_2xx": 0}
+        return out
+
+    monkeypatch.setattr(bench, "measure", fake_measure)
+    ops = [bench.Op(NOOP, "GET", ["/_mock/health"]), bench.Op("GetB2BAccount", "GET", ["/a"]),
+           bench.Op("AddUser", "POST", ["/a/user"])]
+    targets = [bench.Target("small", "s", "t", ops), bench.Target("large", "l", "t", ops)]
+    measured = bench.measure_rounds(targets, seconds=10, rounds=10, use_wrk=True,
+                                    directory=tmp_path)
+    assert calls[:4] == [("s", NOOP), ("s", "GetB2BAccount"), ("l", NOOP), ("l", "GetB2BAccount")]
+    assert calls[4:8] == [("l", "GetB2BAccount"), ("l", NOOP), ("s", "GetB2BAccount"), ("s", NOOP)]
+    large, small = measured["large"], measured["small"]
+    assert paired(large["GetB2BAccount"], small["GetB2BAccount"]) == pytest.approx(1.0, abs=0.005)
+    assert paired(large["GetB2BAccount"], large[NOOP]) == pytest.approx(1.0, abs=0.005)
+    assert paired(large["AddUser"], large[NOOP], "writes") == pytest.approx(1.0, abs=0.005)
