@@ -61,7 +61,7 @@ async def get_b2b_account(account_id: int, response_fields: str | None = None) -
 
 
 async def update_account(account_id: int, body: dict[str, Any],
-                   response_fields: str | None = None) -> Reply:
+                         response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     updated = accounts.update_account(current.store, scope, account_id, body, actor)
     return project(updated, response_fields), 200
@@ -69,7 +69,7 @@ async def update_account(account_id: int, body: dict[str, Any],
 
 # ---------------------------------------------------------------- users
 async def add_user(account_id: int, body: dict[str, Any],
-             response_fields: str | None = None) -> Reply:
+                   response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     user, _ = users.add_user(current.store, scope, account_id, body, actor)
     return project(user, response_fields), 201
@@ -85,7 +85,7 @@ async def get_users(account_id: int, start_index: int = 0, page_size: int = DEFA
 
 
 async def update_user(account_id: int, user_id: str, body: dict[str, Any],
-                response_fields: str | None = None) -> Reply:
+                      response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     updated = users.update_user(current.store, scope, account_id, user_id, body, actor)
     return project(updated, response_fields), 200
@@ -119,7 +119,7 @@ async def remove_user_role_async(account_id: int, user_id: str, role_id: int) ->
 
 # ---------------------------------------------------------------- attributes
 async def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
-                              response_fields: str | None = None) -> Reply:
+                                    response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     return project(attributes.add(current.store, scope, account_id, body, actor),
                    response_fields), 201
@@ -143,7 +143,7 @@ async def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
 
 
 async def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict[str, Any],
-                                 response_fields: str | None = None) -> Reply:
+                                       response_fields: str | None = None) -> Reply:
     current, scope, actor = _call()
     updated = attributes.update(current.store, scope, account_id, attribute_fqn, body, actor)
     return project(updated, response_fields), 200
