@@ -337,8 +337,7 @@ class Store:
         self._sync_lock = threading.Lock()
         self._committers: dict[int, _Committer] = {}  # by event loop
         self._broken: BaseException | None = None
-        # The thread writing a snapshot; left set when it failed (see _compact_in_background).
-        self._compacting: threading.Thread | None = None
+        self._compacting: threading.Thread | None = None  # the last thread writing a snapshot
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._take_file_lock()
@@ -419,8 +418,7 @@ class Store:
         """
         if self._compacting is not None and self._compacting.is_alive():
             return
-        if self._compacting is not None or self.old_journal_path.exists():
-            self._compacting = None
+        if self.old_journal_path.exists():
             self.compact()
             return
         tables = {name: dict(docs) for name, docs in (self.db.storage.read() or {}).items()}
@@ -446,8 +444,6 @@ class Store:
             _fsync_dir(self.path.parent)
         except BaseException:
             log.exception("compaction failed; the next one runs in the foreground")
-            return
-        self._compacting = None
 
     def _wait_for_compaction(self) -> None:
         if self._compacting is not None:
@@ -554,13 +550,13 @@ class Store:
     def close(self) -> None:
         with self.lock:
             self._wait_for_compaction()
-        with self.lock, self._sync_lock:
-            if self._journal is not None:
-                self._journal.close()
-                self._journal = None
-            if self._lock_file is not None:
-                self._lock_file.close()
-                self._lock_file = None
+            with self._sync_lock:
+                if self._journal is not None:
+                    self._journal.close()
+                    self._journal = None
+                if self._lock_file is not None:
+                    self._lock_file.close()
+                    self._lock_file = None
 
     # ------------------------------------------------------------------ writes
     @contextmanager
