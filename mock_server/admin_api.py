@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pathlib import Path
+from importlib import resources
 
 from . import __version__, accounts, seeding, state
 from .errors import ServiceError, bad_request, not_found
 from .faults import fault_from
 from .tenancy import Scope, scope_of_table
 
-UI_PAGE = Path(__file__).resolve().parent / "ui" / "index.html"
 
 STATE_FORMAT = "b2b-mock/1"
 Reply = tuple[Any, int]
@@ -111,7 +110,8 @@ def expire_tokens() -> Reply:
 
 
 def ui() -> tuple[str, int, dict[str, str]]:
-    return UI_PAGE.read_text(encoding="utf-8"), 200, {"Content-Type": "text/html"}
+    page = resources.files(__package__).joinpath("ui", "index.html").read_text(encoding="utf-8")
+    return page, 200, {"Content-Type": "text/html"}
 
 
 def list_tenants() -> Reply:

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     mock_state = MockState(settings=settings, store=store, tickets=tickets,
                            journal=Journal(settings.journal_size))
 
-    app = MockApp(__name__, specification_dir=str(spec.SPEC_DIR))
+    app = MockApp(__name__)
     for name, document, handlers in (("b2baccounts", b2b_spec(settings.auth_enabled), api),
                                      ("authtickets", spec.served("authtickets.yaml"), auth_api),
                                      ("mock_admin", spec.served("mock_admin.yaml"), admin_api)):

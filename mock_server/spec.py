@@ -6,71 +6,16 @@ come from the response schemas rather than from a second list kept by hand.
 
 from __future__ import annotations
 
-import copy
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from . import openapi
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
-
-
-def spec_path(name: str) -> Path:
-    return SPEC_DIR / name
-
-
-# libyaml's loader when PyYAML was built with it: the B2B document parses in 16 ms instead of
-# 100 ms in pure Python on this machine.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load(name: str = "b2baccounts.yaml") -> dict[str, Any]:
-    """A spec document, parsed once per process (shared: never change it, see ``served``)."""
-    return _parsed(name)
-
-
-@cache
-def _parsed(name: str) -> dict[str, Any]:
-    with open(spec_path(name), encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_LOADER)
-
-
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-
-
-def served(name: str) -> dict[str, Any]:
-    """A private copy of a document for Connexion, its path-level parameters moved into each
-    operation (``inline_path_parameters``)."""
-    document = copy.deepcopy(load(name))
-    inline_path_parameters(document)
-    return document
-
-
-def inline_path_parameters(document: dict[str, Any]) -> None:
-    """Give each operation its path's parameters itself, and drop them from the path.
-
-    Connexion 3.3 appends a path's parameters to its operation's own list in place, once for
-    every layer that reads the operation (six of them): GetB2BAccount validated its tenant and
-    site headers six times each, and a shared document grew with every app built. An
-    operation's own parameter overrides the path's of the same name and location, as OpenAPI
-    says.
-    """
-    for item in document.get("paths", {}).values():
-        shared = item.pop("parameters", [])
-        for method in HTTP_METHODS:
-            if shared and method in item:
-                own = item[method].setdefault("parameters", [])
-                named = {parameter_key(document, p) for p in own}
-                own.extend(p for p in shared if parameter_key(document, p) not in named)
-
-
-def parameter_key(document: dict[str, Any], parameter: dict[str, Any]) -> tuple[str, str]:
-    """A parameter's (name, location), following ``$ref`` into the document's components."""
-    while "$ref" in parameter:
-        parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[-1]]
-    return parameter["name"], parameter["in"]
+load = openapi.load
+served = openapi.served
+inline_path_parameters = openapi.inline_path_parameters
+parameter_key = openapi.parameter_key
 
 
 def _schema(name: str) -> dict[str, Any]:
