@@ -46,10 +46,11 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mock_server import accounts, users  # noqa: E402
+from mock_server.domain import accounts, users  # noqa: E402
+from mock_server.domain.call import Call  # noqa: E402
+from mock_server.domain.tenancy import Scope  # noqa: E402
 from mock_server.process import ServerProcess, free_port  # noqa: E402
-from mock_server.storage import Store  # noqa: E402
-from mock_server.tenancy import Scope  # noqa: E402
+from mock_server.service import b2b_catalog, open_store  # noqa: E402
 
 BASE = "/api/commerce/customer/b2baccounts"
 TICKET = "/api/platform/applications/authtickets/oauth"
@@ -63,16 +64,17 @@ def build_store(path: Path, n_accounts: int) -> list[tuple[int, str]]:
 
     Returns (account id, user id) pairs to aim updates at.
     """
-    store, scope = Store(), Scope(1)
+    store = open_store()
+    call = Call(store, b2b_catalog(), Scope(1), "bench")
     pairs: list[tuple[int, str]] = []
     for i in range(n_accounts):
-        account = accounts.add_account(store, scope, {
+        account = accounts.add_account(call, {
             "companyOrOrganization": f"Company {i:05d}", "externalId": f"C{i:09d}",
-            "isActive": i % 5 != 0, "taxId": f"{i:02d}-{i:07d}"}, "bench")
+            "isActive": i % 5 != 0, "taxId": f"{i:02d}-{i:07d}"})
         for j in range(USERS_PER_ACCOUNT):
-            user, _ = users.add_user(store, scope, account["id"], {"b2BUser": {
+            user, _ = users.add_user(call, account["id"], {"b2BUser": {
                 "emailAddress": f"user{j}@company{i}.example.com", "firstName": f"First{j}",
-                "lastName": f"Last{i}", "roles": [{"roleId": 1 if j == 0 else 2}]}}, "bench")
+                "lastName": f"Last{i}", "roles": [{"roleId": 1 if j == 0 else 2}]}})
             pairs.append((account["id"], user["userId"]))
     path.write_text(json.dumps(store.dump()))
     return pairs

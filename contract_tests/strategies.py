@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import schemathesis
 from hypothesis import strategies as st
 
-from mock_server import spec
+from mock_server.service import b2b_catalog
 
 RESOURCES = {"account": "B2BAccount", "user": "B2BUser", "attribute": "CustomerAttribute"}
 
@@ -99,7 +99,7 @@ def response_fields() -> st.SearchStrategy[str]:
 def register() -> None:
     """Teach schemathesis the spec's own string formats."""
     for resource, schema_name in RESOURCES.items():
-        fields = spec.field_types(schema_name)
+        fields = b2b_catalog().field_types(schema_name)
         schemathesis.openapi.format(f"b2b-filter-{resource}", filters(fields))
         schemathesis.openapi.format(f"b2b-sort-{resource}", sorts(fields))
     schemathesis.openapi.format("b2b-response-fields", response_fields())

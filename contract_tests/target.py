@@ -15,7 +15,7 @@ from typing import Any
 import requests
 import schemathesis
 
-from mock_server import spec
+from mock_server import openapi
 
 from . import strategies
 
@@ -32,7 +32,7 @@ EXCLUDED_CHECKS: dict[str, str] = {}
 def _load() -> tuple[Any, Any]:
     strategies.register()
     if LIVE_URL:
-        loaded = schemathesis.openapi.from_dict(spec.load("b2baccounts.yaml"))
+        loaded = schemathesis.openapi.from_dict(openapi.load("b2baccounts.yaml"))
         loaded.config.update(base_url=LIVE_URL + "/api")
         return loaded, None
     from mock_server.app import create_app

@@ -7,10 +7,12 @@ from typing import Any
 
 from importlib import resources
 
-from . import __version__, accounts, seeding, state
-from .errors import ServiceError, bad_request, not_found
+from . import __version__, seeding, state
+from .domain import accounts
+from .domain.call import Call
+from .domain.errors import ServiceError, bad_request, not_found
+from .domain.tenancy import Scope, scope_of_table
 from .faults import fault_from
-from .tenancy import Scope, scope_of_table
 
 
 STATE_FORMAT = "b2b-mock/1"
@@ -44,7 +46,8 @@ def reset(body: Any = None) -> Reply:
 def seed(body: Any) -> Reply:
     current = state.current()
     try:
-        counts = seeding.load_seed_data(current.store, body, current.settings.default_tenant)
+        counts = seeding.load_seed_data(current.store, current.catalog, body,
+                                         current.settings.default_tenant)
     except ServiceError:
         raise
     except (KeyError, TypeError, ValueError) as exc:
@@ -148,4 +151,6 @@ def list_tenant_accounts(tenant: int, site: int | None = None, q: str | None = N
 
 
 def get_tenant_account(tenant: int, account_id: int, site: int | None = None) -> Reply:
-    return accounts.get_account(state.current().store, Scope(tenant, site), account_id), 200
+    current = state.current()
+    call = Call(current.store, current.catalog, Scope(tenant, site))
+    return accounts.get_account(call, account_id), 200

@@ -13,21 +13,25 @@ from typing import Any
 
 from connexion.context import _context, _scope
 
-from . import accounts, attributes, state, users
-from .listing import DEFAULT_PAGE_SIZE, ListQuery, project, project_items
-from .tenancy import Scope, scope_of_call
+from . import state
+from .domain import accounts, attributes, users
+from .domain.call import Call
+from .domain.query.paging import DEFAULT_PAGE_SIZE, ListQuery
+from .domain.query.projection import project, project_items
+from .tenancy import scope_of_call
 
 Reply = tuple[Any, int]
 
 
-def _call() -> tuple[state.MockState, Scope, str]:
-    """The mock, the tenant scope and the acting client of the current call (read from
-    Connexion's context variables themselves: its proxies cost a microsecond or two a read)."""
+def _call() -> Call:
+    """What the current call acts with: the mock's store and catalog, the tenant scope and the
+    acting client (read from Connexion's context variables themselves: its proxies cost a
+    microsecond or two a read)."""
     request = _scope.get()
     current: state.MockState = request[state.SCOPE_KEY]
     scope = scope_of_call(request, current.settings.default_tenant)
     actor = _context.get().get("user") or "anonymous"
-    return current, scope, actor
+    return Call(current.store, current.catalog, scope, actor)
 
 
 def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
@@ -39,89 +43,89 @@ def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
 
 # ---------------------------------------------------------------- accounts
 async def add_account(body: dict[str, Any], response_fields: str | None = None) -> Reply:
-    current, scope, actor = _call()
-    return project(accounts.add_account(current.store, scope, body, actor), response_fields), 201
+    call = _call()
+    return project(accounts.add_account(call, body), response_fields), 201
 
 
 async def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
                            sort_by: str | None = None, filter_: str | None = None,
                            fields: str | None = None, q: str | None = None,
                            q_limit: int | None = None, response_fields: str | None = None) -> Reply:
-    current, scope, _ = _call()
+    call = _call()
     query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
-    body = accounts.list_accounts(current.store, scope, query)
+    body = accounts.list_accounts(call, query)
     if response_fields:
         return project(body, response_fields), 200
     return project_items(body, fields), 200
 
 
 async def get_b2b_account(account_id: int, response_fields: str | None = None) -> Reply:
-    current, scope, _ = _call()
-    return project(accounts.get_account(current.store, scope, account_id), response_fields), 200
+    call = _call()
+    return project(accounts.get_account(call, account_id), response_fields), 200
 
 
 async def update_account(account_id: int, body: dict[str, Any],
                          response_fields: str | None = None) -> Reply:
-    current, scope, actor = _call()
-    updated = accounts.update_account(current.store, scope, account_id, body, actor)
+    call = _call()
+    updated = accounts.update_account(call, account_id, body)
     return project(updated, response_fields), 200
 
 
 # ---------------------------------------------------------------- users
 async def add_user(account_id: int, body: dict[str, Any],
                    response_fields: str | None = None) -> Reply:
-    current, scope, actor = _call()
-    user, _ = users.add_user(current.store, scope, account_id, body, actor)
+    call = _call()
+    user, _ = users.add_user(call, account_id, body)
     return project(user, response_fields), 201
 
 
 async def get_users(account_id: int, start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
                     sort_by: str | None = None, filter_: str | None = None, q: str | None = None,
                     q_limit: int | None = None, response_fields: str | None = None) -> Reply:
-    current, scope, _ = _call()
+    call = _call()
     query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
-    return project(users.list_users(current.store, scope, account_id, query),
+    return project(users.list_users(call, account_id, query),
                    response_fields), 200
 
 
 async def update_user(account_id: int, user_id: str, body: dict[str, Any],
                       response_fields: str | None = None) -> Reply:
-    current, scope, actor = _call()
-    updated = users.update_user(current.store, scope, account_id, user_id, body, actor)
+    call = _call()
+    updated = users.update_user(call, account_id, user_id, body)
     return project(updated, response_fields), 200
 
 
 async def remove_user(account_id: int, user_id: str) -> Reply:
-    current, scope, actor = _call()
-    users.remove_user(current.store, scope, account_id, user_id, actor)
+    call = _call()
+    users.remove_user(call, account_id, user_id)
     return None, 204
 
 
 # ---------------------------------------------------------------- roles
 async def get_user_roles_async(account_id: int, user_id: str,
                                response_fields: str | None = None) -> Reply:
-    current, scope, _ = _call()
-    return project(users.get_roles(current.store, scope, account_id, user_id),
+    call = _call()
+    return project(users.get_roles(call, account_id, user_id),
                    response_fields), 200
 
 
 async def add_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
-    current, scope, actor = _call()
-    users.add_role(current.store, scope, account_id, user_id, role_id, actor)
+    call = _call()
+    users.add_role(call, account_id, user_id, role_id)
     return None, 204
 
 
 async def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
-    current, scope, actor = _call()
-    users.remove_role(current.store, scope, account_id, user_id, role_id, actor)
+    call = _call()
+    users.remove_role(call, account_id, user_id, role_id)
     return None, 204
 
 
 # ---------------------------------------------------------------- attributes
 async def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
                                     response_fields: str | None = None) -> Reply:
-    current, scope, actor = _call()
-    return project(attributes.add(current.store, scope, account_id, body, actor),
+    call = _call()
+    return project(attributes.add(call, account_id, body),
                    response_fields), 201
 
 
@@ -129,27 +133,27 @@ async def get_b2b_account_attributes(account_id: int, start_index: int = 0,
                                      page_size: int = DEFAULT_PAGE_SIZE, sort_by: str | None = None,
                                      filter_: str | None = None,
                                      response_fields: str | None = None) -> Reply:
-    current, scope, _ = _call()
+    call = _call()
     query = _list_query(start_index, page_size, sort_by, filter_)
-    return project(attributes.list_attributes(current.store, scope, account_id, query),
+    return project(attributes.list_attributes(call, account_id, query),
                    response_fields), 200
 
 
 async def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
                                     response_fields: str | None = None) -> Reply:
-    current, scope, _ = _call()
-    return project(attributes.get(current.store, scope, account_id, attribute_fqn),
+    call = _call()
+    return project(attributes.get(call, account_id, attribute_fqn),
                    response_fields), 200
 
 
 async def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict[str, Any],
                                        response_fields: str | None = None) -> Reply:
-    current, scope, actor = _call()
-    updated = attributes.update(current.store, scope, account_id, attribute_fqn, body, actor)
+    call = _call()
+    updated = attributes.update(call, account_id, attribute_fqn, body)
     return project(updated, response_fields), 200
 
 
 async def delete_b2b_account_attribute(account_id: int, attribute_fqn: str) -> Reply:
-    current, scope, actor = _call()
-    attributes.delete(current.store, scope, account_id, attribute_fqn, actor)
+    call = _call()
+    attributes.delete(call, account_id, attribute_fqn)
     return None, 204

@@ -11,13 +11,14 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
-from . import admin_api, api, auth_api, errors, seeding, spec
-from .auth import TicketIssuer
+from . import admin_api, api, auth_api, errors, openapi, seeding
 from .config import Settings
-from .errors import ServiceError
+from .domain.errors import ServiceError
+from .domain.tickets import TicketIssuer
 from .front_door import FrontDoor
 from .journal import Journal
 from .serving import FastJsonifier, MockApp
+from .service import b2b_catalog, open_store
 from .state import MockState
 from .storage import Store
 from .validation import VALIDATOR_MAP
@@ -41,7 +42,7 @@ def _resolver(module: Any) -> Resolver:
 
 def b2b_spec(auth_enabled: bool) -> dict[str, Any]:
     """The B2B spec as served: without its security requirement when auth is switched off."""
-    document = spec.served("b2baccounts.yaml")
+    document = openapi.served("b2baccounts.yaml")
     if not auth_enabled:
         document["security"] = []
     return document
@@ -50,18 +51,19 @@ def b2b_spec(auth_enabled: bool) -> dict[str, Any]:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FrontDoor:
     """A ready-to-serve ASGI app for ``settings``; ``store`` overrides the one they name."""
     settings = settings or Settings()
+    catalog = b2b_catalog()
     if store is None:
-        store = Store(settings.db_path)
+        store = open_store(settings.db_path)
         if settings.seed_path is not None and seeding.is_empty(store):
-            seeding.load_seed(store, settings.seed_path, settings.default_tenant)
+            seeding.load_seed(store, catalog, settings.seed_path, settings.default_tenant)
     tickets = TicketIssuer(settings.client_id, settings.client_secret, settings.token_lifetime)
-    mock_state = MockState(settings=settings, store=store, tickets=tickets,
+    mock_state = MockState(settings=settings, store=store, tickets=tickets, catalog=catalog,
                            journal=Journal(settings.journal_size))
 
     app = MockApp(__name__)
     for name, document, handlers in (("b2baccounts", b2b_spec(settings.auth_enabled), api),
-                                     ("authtickets", spec.served("authtickets.yaml"), auth_api),
-                                     ("mock_admin", spec.served("mock_admin.yaml"), admin_api)):
+                                     ("authtickets", openapi.served("authtickets.yaml"), auth_api),
+                                     ("mock_admin", openapi.served("mock_admin.yaml"), admin_api)):
         app.add_api(document, resolver=_resolver(handlers), pythonic_params=True,
                     validator_map=VALIDATOR_MAP, name=name, jsonifier=JSONIFIER,
                     swagger_ui_options=SwaggerUIOptions(swagger_ui=name == "b2baccounts",

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from . import config, seeding
+from .service import b2b_catalog, open_store
 from .admin_api import STATE_FORMAT
-from .errors import ServiceError
+from .domain.errors import ServiceError
+from .domain.tenancy import Scope
 from .storage import Store, StoreLocked
-from .tenancy import Scope
 
 DEFAULT_URL = f"http://{config.DEFAULT_HOST}:{config.DEFAULT_PORT}"
 
@@ -40,7 +41,7 @@ def _admin(url: str, method: str, path: str, body: Any = None,
 
 def _open_store(db: str) -> Store:
     try:
-        return Store(Path(db))
+        return open_store(Path(db))
     except StoreLocked as exc:
         raise SystemExit(f"b2b-mock: {exc}; stop it, or use --url to act on the running "
                          "server") from None
@@ -116,7 +117,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     else:
         store = _open_store(args.db)
         try:
-            result = seeding.load_seed_data(store, data, args.tenant)
+            result = seeding.load_seed_data(store, b2b_catalog(), data, args.tenant)
         except ServiceError as exc:
             raise SystemExit(f"b2b-mock: seed rejected: {exc.message}") from None
         finally:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import auth
+from .domain import tickets as auth
 
 DEFAULT_DB = Path("data") / "b2b-mock.json"
 DEFAULT_HOST = "127.0.0.1"

@@ -17,59 +17,18 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from . import routes
+from .domain.errors import ServiceError, code_for
 
 log = logging.getLogger(__name__)
 
 APPLICATION_NAME = "Customer"
-
-CODES_BY_STATUS = {
-    400: "MISSING_OR_INVALID_PARAMETER",
-    401: "UNAUTHORIZED",
-    403: "UNAUTHORIZED",
-    404: "ITEM_NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    409: "VALIDATION_CONFLICT",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "TOO_MANY_REQUESTS",
-    500: "INTERNAL_ERROR",
-    503: "SERVICE_UNAVAILABLE",
-}
-
-
-class ServiceError(Exception):
-    """A failure the service reports to its client, with its HTTP status and error code."""
-
-    def __init__(self, status: int, message: str, error_code: str | None = None,
-                 **additional: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.error_code = error_code or CODES_BY_STATUS.get(status, "INTERNAL_ERROR")
-        self.additional = additional
-        self.headers: dict[str, str] = {}
-
-
-def bad_request(message: str, **additional: Any) -> ServiceError:
-    return ServiceError(400, message, "MISSING_OR_INVALID_PARAMETER", **additional)
-
-
-def not_found(message: str, **additional: Any) -> ServiceError:
-    return ServiceError(404, message, "ITEM_NOT_FOUND", **additional)
-
-
-def already_exists(message: str, **additional: Any) -> ServiceError:
-    return ServiceError(409, message, "ITEM_ALREADY_EXISTS", **additional)
-
-
-def conflict(message: str, **additional: Any) -> ServiceError:
-    return ServiceError(409, message, "VALIDATION_CONFLICT", **additional)
 
 
 def error_body(status: int, message: str, error_code: str | None = None,
                additional: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "message": message,
-        "errorCode": error_code or CODES_BY_STATUS.get(status, "INTERNAL_ERROR"),
+        "errorCode": error_code or code_for(status),
         "applicationName": APPLICATION_NAME,
         "items": [],
         "additionalData": [{"name": k, "value": v} for k, v in (additional or {}).items()],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from . import spec
+from . import openapi
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -18,7 +18,7 @@ METHODS = ("get", "put", "post", "delete", "patch")
 def _table() -> list[tuple[str, re.Pattern[str], str]]:
     rows: list[tuple[str, re.Pattern[str], str]] = []
     for name in ("b2baccounts.yaml", "authtickets.yaml"):
-        document = spec.load(name)
+        document = openapi.load(name)
         base = document["servers"][0]["url"].rstrip("/")
         for path, item in document["paths"].items():
             pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(base + path))

@@ -11,45 +11,50 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import accounts, users
+from .domain import accounts, users
+from .domain.call import Call
+from .domain.catalog import Catalog
+from .domain.tenancy import Scope
 from .storage import Store
-from .tenancy import Scope
 
 SEED_ACTOR = "seed"
 
 
-def load_seed(store: Store, path: str | Path, default_tenant: int) -> dict[str, int]:
+def load_seed(store: Store, catalog: Catalog, path: str | Path,
+              default_tenant: int) -> dict[str, int]:
     """Add everything in the seed file; returns how many accounts and users were added."""
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
-    return load_seed_data(store, data, default_tenant)
+    return load_seed_data(store, catalog, data, default_tenant)
 
 
-def load_seed_data(store: Store, data: Any, default_tenant: int) -> dict[str, int]:
+def load_seed_data(store: Store, catalog: Catalog, data: Any,
+                   default_tenant: int) -> dict[str, int]:
     """Add the seed document's data, all or nothing.
 
     The seed is first played on an in-memory copy of the store, so a rule it breaks halfway
     (a duplicate e-mail, say) is reported before anything is stored.
     """
     with store.lock:
-        rehearsal = Store()
+        rehearsal = Store(layout=store.layout)
         rehearsal.replace(store.dump())
-        _load(rehearsal, data, default_tenant)
-        return _load(store, data, default_tenant)
+        _load(rehearsal, catalog, data, default_tenant)
+        return _load(store, catalog, data, default_tenant)
 
 
-def _load(store: Store, data: Any, default_tenant: int) -> dict[str, int]:
+def _load(store: Store, catalog: Catalog, data: Any, default_tenant: int) -> dict[str, int]:
     counts = {"accounts": 0, "users": 0}
     for part in data if isinstance(data, list) else [data]:
         scope = Scope(int(part.get("tenant", default_tenant)),
                       int(part["site"]) if part.get("site") else None)
+        call = Call(store, catalog, scope, SEED_ACTOR)
         for account in part.get("accounts", []):
             fields = {k: v for k, v in account.items() if k != "users"}
-            created = accounts.add_account(store, scope, fields, SEED_ACTOR)
+            created = accounts.add_account(call, fields)
             counts["accounts"] += 1
             for user in account.get("users", []):
                 body = {"b2BUser": user, "isImport": True}
-                users.add_user(store, scope, created["id"], body, SEED_ACTOR)
+                users.add_user(call, created["id"], body)
                 counts["users"] += 1
     return counts
 

@@ -1,4 +1,5 @@
-"""What one running mock holds: its store, its ticket issuer, its journal and its faults."""
+"""What one running mock holds: its store, the spec's facts, its ticket issuer, its journal and
+its faults."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from connexion import context
 
+from .domain.catalog import Catalog
+from .domain.tickets import TicketIssuer
 from .faults import FaultBook
 from .journal import Journal
 
-if TYPE_CHECKING:  # annotations only: auth and config import this module's key
-    from .auth import TicketIssuer
+if TYPE_CHECKING:
     from .config import Settings
     from .storage import Store
 
@@ -24,10 +26,12 @@ class MockState:
     settings: Settings
     store: Store
     tickets: TicketIssuer
+    catalog: Catalog
     journal: Journal = field(default_factory=Journal)
     faults: FaultBook = field(default_factory=FaultBook)
 
 
 def current() -> MockState:
     """The state of the app serving the current request."""
-    return context.scope[SCOPE_KEY]
+    found: MockState = context.scope[SCOPE_KEY]
+    return found

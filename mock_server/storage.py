@@ -34,7 +34,6 @@ from __future__ import annotations
 import asyncio
 import bisect
 import fcntl
-import functools
 import json
 import logging
 import os
@@ -44,7 +43,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
@@ -59,58 +59,34 @@ JOURNAL_COMPACT_BYTES = 32 * 1024 * 1024
 # a thread lets the event loop have the GIL between pieces.
 SNAPSHOT_CHUNK = 1000
 
-def copy_doc(value: Any) -> Any:
-    """A private deep copy of a stored document, to change and put back.
+class Layout(Protocol):
+    """Which tables get which indexes: given by the store's user (the domain's ``TableLayout``).
 
-    Stored documents are JSON (dicts, lists and immutable scalars), so only the containers are
-    copied: a user in 6 us, where ``copy.deepcopy`` took 16.
+    ``indexed``: for tables whose name contains a marker, hash indexes on fields, keyed by the
+    function given; ``ordered``: for tables whose name ends with a marker, text fields kept
+    sorted by their lower-case form (built at the first filter that asks, then kept by every
+    write); ``id_ordered``: name endings of tables whose documents are listed in id order
+    (``replace`` sorts them so).
     """
-    if isinstance(value, dict):
-        return {key: copy_doc(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [copy_doc(item) for item in value]
-    return value
+
+    @property
+    def indexed(self) -> dict[str, dict[str, Callable[[Any], Any]]]: ...
+
+    @property
+    def ordered(self) -> dict[str, tuple[str, ...]]: ...
+
+    @property
+    def id_ordered(self) -> tuple[str, ...]: ...
 
 
-def _same(value: Any) -> Any:
-    return value
+@dataclass(frozen=True)
+class _NoIndexes:
+    indexed: dict[str, dict[str, Callable[[Any], Any]]] = field(default_factory=dict)
+    ordered: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    id_ordered: tuple[str, ...] = ()
 
 
-def _folded(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    folded = value.casefold()
-    return value if folded == value else folded  # keep the document's own string when it can
-
-
-# Secondary indexes: a table whose name contains the key gets an index on each field named,
-# keyed by the function given (the users' e-mail and name are unique regardless of case).
-INDEXED_FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
-    "/accounts": {"externalId": _same},
-    "/users/": {"emailAddress": _folded, "userName": _folded},
-}
-
-
-@functools.cache
-def indexed_fields(table: str) -> dict[str, Callable[[Any], Any]]:
-    return next((f for marker, f in INDEXED_FIELDS.items() if marker in table), {})
-
-
-# Tables whose documents are listed in id order: new ids only grow, and ``replace`` puts an
-# imported table's documents in that order too (lists answered from an index rely on it).
-ID_ORDERED = ("/accounts",)
-
-# Ordered indexes: text fields kept sorted by their lower-case form, for filters that match a
-# prefix (``sw``, which ignores case) or a value over many documents. Built for a table the first
-# time a filter asks, then kept up to date by every write.
-ORDERED_FIELDS: dict[str, tuple[str, ...]] = {
-    "/accounts": ("companyOrOrganization", "externalId"),
-}
-
-
-@functools.cache
-def ordered_fields(table: str) -> tuple[str, ...]:
-    return next((f for marker, f in ORDERED_FIELDS.items() if table.endswith(marker)), ())
+NO_INDEXES: Layout = _NoIndexes()
 
 
 class OrderedIndex:
@@ -311,6 +287,11 @@ class Transaction:
         """A new document id for ``table``, never handed out before in this process."""
         return self._store._next_id(table, start)
 
+    def pending(self, table: str) -> dict[int, Doc]:
+        """The documents this transaction has put into ``table`` so far."""
+        return {doc_id: doc for kind, name, doc_id, doc in self.ops
+                if kind == "put" and name == table and doc_id is not None and doc is not None}
+
 
 class Store:
     """The mock's database: TinyDB in memory, a snapshot file and a journal on disk.
@@ -320,11 +301,14 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None,
-                 compact_bytes: int = JOURNAL_COMPACT_BYTES) -> None:
+                 compact_bytes: int = JOURNAL_COMPACT_BYTES,
+                 layout: Layout | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        self.layout: Layout = layout if layout is not None else NO_INDEXES
         self.compact_bytes = compact_bytes
         self.lock = threading.RLock()
         self.db = TinyDB(storage=MemoryStorage)
+        self._indexed_by_table: dict[str, dict[str, Callable[[Any], Any]]] = {}
         self._next_ids: dict[str, int] = {}
         self._indexes: dict[str, dict[str, Index]] = {}
         self._ordered: dict[str, dict[str, OrderedIndex]] = {}
@@ -604,7 +588,7 @@ class Store:
                 self._index(name, doc_id, tables.get(name, {}).pop(str(doc_id), None), None)
 
     def _index(self, name: str, doc_id: int, old: Doc | None, new: Doc | None) -> None:
-        for field, key in indexed_fields(name).items():
+        for field, key in self._indexed_fields(name).items():
             index = self._indexes.setdefault(name, {}).setdefault(field, {})
             if old is not None and old.get(field) is not None:
                 _unindex(index, key(old[field]), doc_id)
@@ -616,7 +600,7 @@ class Store:
     def lookup(self, table: str, field: str, value: Any) -> list[int]:
         """Ids of the documents whose ``field`` matches ``value``, from a secondary index
         (matching as the index keys it: e-mails regardless of case)."""
-        fields = indexed_fields(table)
+        fields = self._indexed_fields(table)
         if field not in fields:
             raise KeyError(f"{table}.{field} is not indexed")
         with self.lock:
@@ -630,9 +614,9 @@ class Store:
         if op not in ("eq", "in", "sw"):
             return None
         with self.lock:
-            if field in indexed_fields(table) and op != "sw":
+            if field in self._indexed_fields(table) and op != "sw":
                 return set().union(*(self.lookup(table, field, value) for value in values))
-            if field not in ordered_fields(table) or \
+            if field not in self._ordered_fields(table) or \
                     not all(isinstance(value, str) for value in values):
                 return None
             ordered = self._ordered_index(table, field)
@@ -646,6 +630,18 @@ class Store:
             by_field[field] = OrderedIndex((self.db.storage.read() or {}).get(table) or {},
                                            field)
         return by_field[field]
+
+    def _indexed_fields(self, table: str) -> dict[str, Callable[[Any], Any]]:
+        """The hash-indexed fields of a table, by the layout's markers (remembered per table)."""
+        found = self._indexed_by_table.get(table)
+        if found is None:
+            found = self._indexed_by_table[table] = next(
+                (f for marker, f in self.layout.indexed.items() if marker in table), {})
+        return found
+
+    def _ordered_fields(self, table: str) -> tuple[str, ...]:
+        return next((f for marker, f in self.layout.ordered.items() if table.endswith(marker)),
+                    ())
 
     def _next_id(self, table: str, start: int) -> int:
         with self.lock:
@@ -691,7 +687,7 @@ class Store:
 
     def replace(self, data: dict[str, dict[str, Doc]]) -> None:
         """Make ``data`` (TinyDB's file layout) the whole state, durably and at once (the
-        tables of ``ID_ORDERED`` in id order, the others in the order given).
+        tables the layout keeps in id order sorted so, the others in the order given).
 
         Raises ValueError, before changing anything, when ``data`` is not in that layout.
         """
@@ -704,7 +700,7 @@ class Store:
                 tx.drop(name)
             for name, docs in data.items():
                 rows = [(int(doc_id), doc) for doc_id, doc in docs.items()]
-                if name.endswith(ID_ORDERED):
+                if name.endswith(self.layout.id_ordered):
                     rows.sort(key=lambda row: row[0])
                 for doc_id, doc in rows:
                     tx.put(name, doc_id, doc)

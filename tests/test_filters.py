@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contract_tests.strategies import quoted
-from mock_server.filters import FilterError, parse_filter, parse_sort, tokenize
+from mock_server.domain.query.filters import FilterError, parse_filter, parse_sort, tokenize
 
 FIELDS = {"name": "string", "email": "string", "age": "integer", "score": "number",
           "active": "boolean", "since": "date-time", "auditInfo.createDate": "date-time"}

@@ -6,11 +6,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contract_tests.strategies import quoted
-from mock_server import accounts
-from mock_server.filters import parse_filter
-from mock_server.listing import ListQuery, page
-from mock_server.storage import Store
-from mock_server.tenancy import Scope
+from mock_server.domain import accounts
+from mock_server.domain.call import Call
+from mock_server.domain.query.filters import parse_filter
+from mock_server.domain.query.paging import ListQuery, page
+from mock_server.domain.tenancy import Scope
+from mock_server.service import b2b_catalog, open_store
 
 SCOPE = Scope(1)
 # Few letters, so that prefixes, equal names in other cases and shared values are common.
@@ -53,23 +54,24 @@ RENAME = st.tuples(st.integers(0, 99), st.sampled_from(["companyOrOrganization",
        text=FILTERS, sort=st.sampled_from([None, "companyOrOrganization desc", "id asc"]))
 def test_an_indexed_list_answers_what_a_scan_answers(bodies, renames, text, sort) -> None:
     """Accounts are added, listed (which builds the ordered indexes), renamed, listed again."""
-    store = Store()
+    store = open_store()
+    call = Call(store, b2b_catalog(), SCOPE, "test")
     ids, external = [], set()
     for body in bodies:
         if body["externalId"] in external:
             body = {**body, "externalId": None}
         external.add(body["externalId"])
-        ids.append(accounts.add_account(store, SCOPE, body, "test")["id"])
+        ids.append(accounts.add_account(call, body)["id"])
     query = ListQuery(filter=text, sort_by=sort, page_size=200)
-    accounts.list_accounts(store, SCOPE, query)  # builds the ordered indexes before the renames
+    accounts.list_accounts(call, query)  # builds the ordered indexes before the renames
     for at, field, value in renames:
         if field == "externalId" and value in external:
             continue
         external.add(value)
-        accounts.update_account(store, SCOPE, ids[at % len(ids)], {field: value}, "test")
-    answered = accounts.list_accounts(store, SCOPE, query)
-    matches = parse_filter(text, accounts.account_fields())
+        accounts.update_account(call, ids[at % len(ids)], {field: value})
+    answered = accounts.list_accounts(call, query)
+    matches = parse_filter(text, accounts.account_fields(call))
     scanned = page([d for d in store.docs(SCOPE.accounts) if matches(d)], query,
-                   accounts.account_fields(), accounts.TEXT_FIELDS)
+                   accounts.account_fields(call), accounts.TEXT_FIELDS)
     assert [a["id"] for a in answered["items"]] == [a["id"] for a in scanned["items"]]
     assert answered["totalCount"] == scanned["totalCount"]

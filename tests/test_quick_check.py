@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 
-from mock_server import spec
+from mock_server import openapi as spec
 from mock_server.quick_check import quick_check
 
 DOCUMENT = spec.served("b2baccounts.yaml")

@@ -15,12 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_server import accounts, request_plan, serving, users, validation
+from mock_server import request_plan, serving, validation
+from mock_server.domain import accounts, users
+from mock_server.domain.call import Call
 from mock_server.quick_check import quick_check
 from mock_server.app import create_app
 from mock_server.config import Settings
+from mock_server.domain.tenancy import Scope
+from mock_server.service import b2b_catalog, open_store
 from mock_server.storage import Store
-from mock_server.tenancy import Scope
 
 BASE = "/api/commerce/customer/b2baccounts"
 QUERY_NAMES = ["startIndex", "pageSize", "sortBy", "filter", "q", "qLimit", "responseFields",
@@ -31,13 +34,14 @@ ODD_VALUES = ["", "abc", "1.5", "null", "None", " 7", "1_0", "true", "-1", "0", 
 
 
 def _seeded() -> Store:
-    store, scope = Store(), Scope(1)
+    store = open_store()
+    call = Call(store, b2b_catalog(), Scope(1), "test")
     for i in range(3):
-        account = accounts.add_account(store, scope, {"companyOrOrganization": f"Co {i}",
-                                                      "isActive": i != 1}, "test")
+        account = accounts.add_account(call, {"companyOrOrganization": f"Co {i}",
+                                              "isActive": i != 1})
         for j in range(2):
-            users.add_user(store, scope, account["id"], {"b2BUser": {
-                "emailAddress": f"u{j}@co{i}.example.com", "roles": [{"roleId": 1}]}}, "test")
+            users.add_user(call, account["id"], {"b2BUser": {
+                "emailAddress": f"u{j}@co{i}.example.com", "roles": [{"roleId": 1}]}})
     return store
 
 

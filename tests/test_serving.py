@@ -10,7 +10,8 @@ from unittest import mock
 import pytest
 from connexion.middleware import ConnexionMiddleware
 
-from mock_server import serving, spec
+from mock_server import openapi as spec
+from mock_server import serving
 from mock_server.app import create_app
 from mock_server.config import Settings
 from mock_server.serving import FastJsonifier

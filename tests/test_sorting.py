@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.filters import parse_datetime
-from mock_server.listing import sorted_by
+from mock_server.domain.query.filters import parse_datetime
+from mock_server.domain.query.sorting import sorted_by
 
 
 def plain_sort_value(doc: dict, name: str, kind: str) -> tuple:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
-from mock_server import spec
+from mock_server import openapi as spec
 
 SEED_OPERATIONS = {
     "AddAccount": ("post", ""),

@@ -11,7 +11,14 @@ import requests
 from tinydb import TinyDB
 
 from mock_server.process import ServerProcess
-from mock_server.storage import JournalBroken, Store, StoreLocked, copy_doc
+from mock_server.domain.documents import copy_doc
+from mock_server.domain.layout import B2B_LAYOUT, TableLayout, exact
+from mock_server.storage import JournalBroken, Store, StoreLocked
+
+# The store is told what to index by its user; these tests index accounts as the domain does.
+ACCOUNTS = TableLayout(indexed={"/accounts": {"externalId": exact}},
+                       ordered={"/accounts": ("companyOrOrganization", "externalId")},
+                       id_ordered=("/accounts",))
 
 BASE = "/api/commerce/customer/b2baccounts"
 
@@ -187,7 +194,7 @@ def test_eight_threads_adding_users_to_one_account(tmp_path) -> None:
 
 def test_the_external_id_index_follows_puts_deletes_drops_and_reopens(tmp_path) -> None:
     path = tmp_path / "db.json"
-    store = Store(path)
+    store = Store(path, layout=ACCOUNTS)
     with store.transaction() as tx:
         tx.put("t1/accounts", 1001, {"id": 1001, "externalId": "C1"})
         tx.put("t1/accounts", 1002, {"id": 1002, "externalId": "C2"})
@@ -198,7 +205,7 @@ def test_the_external_id_index_follows_puts_deletes_drops_and_reopens(tmp_path) 
     assert store.lookup("t1/accounts", "externalId", "C2") == []
     assert store.lookup("t1/accounts", "externalId", "C3") == [1002]
     store.close()
-    reopened = Store(path)
+    reopened = Store(path, layout=ACCOUNTS)
     assert reopened.lookup("t1/accounts", "externalId", "C3") == [1002]
     reopened.drop_tables(lambda name: True)
     assert reopened.lookup("t1/accounts", "externalId", "C3") == []
@@ -207,7 +214,7 @@ def test_the_external_id_index_follows_puts_deletes_drops_and_reopens(tmp_path) 
 
 
 def test_ordered_indexes_follow_every_write_once_built(tmp_path) -> None:
-    store = Store(tmp_path / "db.json")
+    store = Store(tmp_path / "db.json", layout=ACCOUNTS)
     table = "t1/accounts"
     with store.transaction() as tx:
         tx.put(table, 1001, {"id": 1001, "companyOrOrganization": "Acme Tools"})
@@ -240,7 +247,7 @@ def test_ordered_indexes_follow_every_write_once_built(tmp_path) -> None:
 
 
 def test_an_imported_accounts_table_is_put_in_id_order(tmp_path) -> None:
-    store = Store(tmp_path / "db.json")
+    store = Store(tmp_path / "db.json", layout=ACCOUNTS)
     store.replace({"t1/accounts": {"1003": {"id": 1003}, "1001": {"id": 1001}},
                    "t1/users/1001": {"9": {"userId": "9"}, "4": {"userId": "4"}}})
     assert [doc["id"] for doc in store.docs("t1/accounts")] == [1001, 1003]
@@ -249,7 +256,7 @@ def test_an_imported_accounts_table_is_put_in_id_order(tmp_path) -> None:
 
 def test_user_emails_are_indexed_regardless_of_case(tmp_path) -> None:
     path = tmp_path / "db.json"
-    store = Store(path)
+    store = Store(path, layout=B2B_LAYOUT)
     users = "t1/users/1001"
     with store.transaction() as tx:
         tx.put(users, 1, {"userId": "a", "emailAddress": "Mark@Test.com", "userName": "mark"})
@@ -259,7 +266,7 @@ def test_user_emails_are_indexed_regardless_of_case(tmp_path) -> None:
         tx.put(users, 1, {"userId": "a", "emailAddress": "marc@test.com", "userName": "mark"})
     assert store.lookup(users, "emailAddress", "mark@test.com") == []
     store.close()
-    reopened = Store(path)
+    reopened = Store(path, layout=B2B_LAYOUT)
     assert reopened.lookup(users, "emailAddress", "MARC@test.com") == [1]
     assert reopened.lookup(users, "userName", "ann") == [2]
     assert reopened.lookup("t1/users/1002", "emailAddress", "marc@test.com") == []

@@ -11,11 +11,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from . import accounts, audit, roles, spec
+from . import audit, roles
+from .call import Call
+from .documents import copy_doc
 from .errors import already_exists, bad_request, conflict, not_found
-from .listing import ListQuery, page, predicate_for
-from .storage import Store, Transaction, copy_doc
-from .tenancy import Scope
+from .ports import Writes
+from .query.paging import ListQuery, page, predicate_for
+from .records import stored_account
 
 TEXT_FIELDS = ("firstName", "lastName", "emailAddress", "userName")
 DEFAULTS: dict[str, Any] = {
@@ -25,60 +27,61 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def user_fields() -> dict[str, str]:
-    return spec.field_types("B2BUser")
+def user_fields(call: Call) -> dict[str, str]:
+    return call.catalog.field_types("B2BUser")
 
 
 def _doc_id(user_id: str) -> int:
     return int(user_id, 16)
 
 
-def _check_email(email: Any) -> str:
-    if not isinstance(email, str) or not spec.pattern("B2BUserInput", "emailAddress").search(email):
+def _check_email(call: Call, email: Any) -> str:
+    if not isinstance(email, str) or \
+            not call.catalog.pattern("B2BUserInput", "emailAddress").search(email):
         raise bad_request(f"emailAddress '{email}' is not a valid e-mail address",
                           field="emailAddress")
     return email
 
 
-def _profile(body: dict[str, Any]) -> dict[str, Any]:
+def _profile(call: Call, body: dict[str, Any]) -> dict[str, Any]:
     """The writable profile fields of a body, checked as the spec describes them.
 
     Connexion has checked requests already; seeds arrive here unchecked.
     """
-    fields = {k: v for k, v in body.items() if k in spec.writable_fields("B2BUserInput")}
+    writable = call.catalog.writable_fields("B2BUserInput")
+    fields = {k: v for k, v in body.items() if k in writable}
     if "emailAddress" in fields:
-        fields["emailAddress"] = _check_email(fields["emailAddress"])
+        fields["emailAddress"] = _check_email(call, fields["emailAddress"])
     user_name = fields.get("userName")
-    name_pattern = spec.pattern("B2BUserInput", "userName")
+    name_pattern = call.catalog.pattern("B2BUserInput", "userName")
     if isinstance(user_name, str) and not name_pattern.search(user_name):
         raise bad_request("userName must not be blank", field="userName")
     return fields
 
 
-def _clash(store: Store, scope: Scope, account_id: int, user: dict[str, Any],
-           own_id: str | None) -> None:
+def _clash(call: Call, account_id: int, user: dict[str, Any], own_id: str | None) -> None:
     """409 when another user of the account that is not removed has this e-mail or name."""
     for field in ("emailAddress", "userName"):
         value = user.get(field)
         if not value:
             continue
-        for other in _with(store, scope, account_id, field, value):
+        for other in _with(call, account_id, field, value):
             if other["userId"] != own_id and not other.get("isRemoved"):
                 raise already_exists(f"A user with {field} '{value}' already exists on B2B "
                                      f"account {account_id}",
                                      **{field: value, "userId": other["userId"]})
 
 
-def _with(store: Store, scope: Scope, account_id: int, field: str,
-          value: str) -> list[dict[str, Any]]:
+def _with(call: Call, account_id: int, field: str, value: str) -> list[dict[str, Any]]:
     """The account's users whose ``field`` is ``value`` regardless of case (indexed)."""
-    table = scope.users(account_id)
-    return [store.get(table, doc_id) for doc_id in store.lookup(table, field, value)]
+    table = call.scope.users(account_id)
+    found = (call.store.get(table, doc_id) for doc_id in call.store.lookup(table, field, value))
+    return [doc for doc in found if doc is not None]
 
 
-def _stored(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
-    accounts.stored(store, scope, account_id)
-    doc = store.get(scope.users(account_id), _doc_id(user_id))
+def _stored(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
+    stored_account(call, account_id)
+    doc = call.store.get(call.scope.users(account_id), _doc_id(user_id))
     if doc is None:
         raise not_found(f"User {user_id} not found on B2B account {account_id}",
                         userId=user_id, accountId=account_id)
@@ -95,43 +98,43 @@ def _role_ids(requested: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
-def _save(tx: Transaction, scope: Scope, account_id: int, user: dict[str, Any]) -> None:
-    tx.put(scope.users(account_id), _doc_id(user["userId"]), user)
+def _save(call: Call, tx: Writes, account_id: int, user: dict[str, Any]) -> None:
+    tx.put(call.scope.users(account_id), _doc_id(user["userId"]), user)
 
 
-def _editable(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
+def _editable(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
     """A private copy of the stored user (stored documents are never changed in place)."""
-    return copy_doc(_stored(store, scope, account_id, user_id))
+    copied: dict[str, Any] = copy_doc(_stored(call, account_id, user_id))
+    return copied
 
 
-def _save_changed(tx: Transaction, scope: Scope, account_id: int, user: dict[str, Any],
-                  actor: str) -> None:
-    user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
-    _save(tx, scope, account_id, user)
+def _save_changed(call: Call, tx: Writes, account_id: int, user: dict[str, Any]) -> None:
+    user["auditInfo"] = audit.updated(user.get("auditInfo"), call.actor)
+    _save(call, tx, account_id, user)
 
 
-def add_user(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
-             actor: str) -> tuple[dict[str, Any], bool]:
+def add_user(call: Call, account_id: int, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Add (or restore) a user; returns the user and whether it is new."""
     wanted = body["b2BUser"]
-    fields = _profile(wanted)
+    fields = _profile(call, wanted)
     fields.pop("isRemoved", None)
     if "emailAddress" not in fields:
         raise bad_request("b2BUser.emailAddress is required", field="emailAddress")
     if not fields.get("userName"):
         fields["userName"] = fields["emailAddress"]
     role_ids = _role_ids(wanted.get("roles") or [])
-    with store.transaction() as tx:
-        accounts.stored(store, scope, account_id)
-        _clash(store, scope, account_id, fields, None)
-        removed = [u for u in _with(store, scope, account_id, "emailAddress",
-                                    fields["emailAddress"]) if u.get("isRemoved")]
+    with call.store.transaction() as tx:
+        stored_account(call, account_id)
+        _clash(call, account_id, fields, None)
+        removed = [u for u in _with(call, account_id, "emailAddress", fields["emailAddress"])
+                   if u.get("isRemoved")]
         if removed:
             user = copy_doc(removed[0])
             user.update(DEFAULTS)
-            user["auditInfo"] = audit.updated(user.get("auditInfo"), actor)
+            user["auditInfo"] = audit.updated(user.get("auditInfo"), call.actor)
         else:
-            user = {"userId": uuid.uuid4().hex, **DEFAULTS, "auditInfo": audit.created(actor)}
+            user = {"userId": uuid.uuid4().hex, **DEFAULTS,
+                    "auditInfo": audit.created(call.actor)}
         user.update(fields)
         user["isRemoved"] = False
         user["hasExternalPassword"] = bool(body.get("externalPassword")) or \
@@ -139,15 +142,15 @@ def add_user(store: Store, scope: Scope, account_id: int, body: dict[str, Any],
         user["roles"] = []
         for role_id in role_ids:
             user["roles"] = roles.with_role(user["roles"], role_id, user["userId"])
-        _save(tx, scope, account_id, user)
+        _save(call, tx, account_id, user)
     return user, not removed
 
 
-def update_user(store: Store, scope: Scope, account_id: int, user_id: str,
-                body: dict[str, Any], actor: str) -> dict[str, Any]:
-    fields = _profile(body)
-    with store.transaction() as tx:
-        user = _editable(store, scope, account_id, user_id)
+def update_user(call: Call, account_id: int, user_id: str,
+                body: dict[str, Any]) -> dict[str, Any]:
+    fields = _profile(call, body)
+    with call.store.transaction() as tx:
+        user = _editable(call, account_id, user_id)
         if "isRemoved" in fields and fields.pop("isRemoved") != user["isRemoved"]:
             raise conflict("isRemoved cannot be changed by UpdateUser: use RemoveUser to "
                            "remove a user and AddUser to bring it back", userId=user_id)
@@ -161,35 +164,35 @@ def update_user(store: Store, scope: Scope, account_id: int, user_id: str,
             fields["userName"] = fields.get("emailAddress", user["emailAddress"])
         user.update(fields)
         if not user["isRemoved"]:
-            _clash(store, scope, account_id, user, user_id)
-        _save_changed(tx, scope, account_id, user, actor)
+            _clash(call, account_id, user, user_id)
+        _save_changed(call, tx, account_id, user)
     return user
 
 
-def remove_user(store: Store, scope: Scope, account_id: int, user_id: str, actor: str) -> None:
-    with store.transaction() as tx:
-        user = _editable(store, scope, account_id, user_id)
+def remove_user(call: Call, account_id: int, user_id: str) -> None:
+    with call.store.transaction() as tx:
+        user = _editable(call, account_id, user_id)
         if user["isRemoved"] and not user["isActive"]:
             return
         user["isRemoved"] = True
         user["isActive"] = False
-        _save_changed(tx, scope, account_id, user, actor)
+        _save_changed(call, tx, account_id, user)
 
 
-def list_users(store: Store, scope: Scope, account_id: int, query: ListQuery) -> dict[str, Any]:
-    fields = user_fields()
+def list_users(call: Call, account_id: int, query: ListQuery) -> dict[str, Any]:
+    fields = user_fields(call)
     predicate = predicate_for(query, fields)
-    with store.lock:
-        accounts.stored(store, scope, account_id)
-        docs = store.docs(scope.users(account_id))
+    with call.store.lock:
+        stored_account(call, account_id)
+        docs = call.store.docs(call.scope.users(account_id))
         if predicate is not None:
             docs = [doc for doc in docs if predicate.matches(doc)]
         return page(docs, query, fields, TEXT_FIELDS)
 
 
-def get_roles(store: Store, scope: Scope, account_id: int, user_id: str) -> dict[str, Any]:
-    with store.lock:
-        found = _stored(store, scope, account_id, user_id)["roles"]
+def get_roles(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
+    with call.store.lock:
+        found = _stored(call, account_id, user_id)["roles"]
     return {"startIndex": 0, "pageSize": len(found), "pageCount": 1 if found else 0,
             "totalCount": len(found), "items": found}
 
@@ -200,11 +203,10 @@ def _known_role(role_id: int) -> None:
                         roleId=role_id)
 
 
-def add_role(store: Store, scope: Scope, account_id: int, user_id: str, role_id: int,
-             actor: str) -> None:
+def add_role(call: Call, account_id: int, user_id: str, role_id: int) -> None:
     _known_role(role_id)
-    with store.transaction() as tx:
-        user = _editable(store, scope, account_id, user_id)
+    with call.store.transaction() as tx:
+        user = _editable(call, account_id, user_id)
         if user["isRemoved"]:
             raise conflict(f"User {user_id} is removed; add it again before giving it roles",
                            userId=user_id)
@@ -212,16 +214,15 @@ def add_role(store: Store, scope: Scope, account_id: int, user_id: str, role_id:
         if changed is user["roles"]:
             return
         user["roles"] = changed
-        _save_changed(tx, scope, account_id, user, actor)
+        _save_changed(call, tx, account_id, user)
 
 
-def remove_role(store: Store, scope: Scope, account_id: int, user_id: str, role_id: int,
-                actor: str) -> None:
+def remove_role(call: Call, account_id: int, user_id: str, role_id: int) -> None:
     _known_role(role_id)
-    with store.transaction() as tx:
-        user = _editable(store, scope, account_id, user_id)
+    with call.store.transaction() as tx:
+        user = _editable(call, account_id, user_id)
         changed = roles.without_role(user["roles"], role_id)
         if len(changed) == len(user["roles"]):
             return
         user["roles"] = changed
-        _save_changed(tx, scope, account_id, user, actor)
+        _save_changed(call, tx, account_id, user)

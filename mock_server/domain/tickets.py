@@ -14,17 +14,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ServiceError
-from .state import SCOPE_KEY
+from .errors import bad_request, unauthorized
 
 DEFAULT_CLIENT_ID = "b2b-mock-client"
 DEFAULT_CLIENT_SECRET = "b2b-mock-secret"
 DEFAULT_LIFETIME = 3600
 REFRESH_LIFETIME_FACTOR = 24
-
-
-def unauthorized(message: str) -> ServiceError:
-    return ServiceError(401, message, "UNAUTHORIZED")
 
 
 @dataclass
@@ -58,9 +53,8 @@ class TicketIssuer:
             if ticket is None or ticket.expires_at <= time.time():
                 raise unauthorized("The refresh token is unknown, expired or already used")
         elif grant_type != "client_credentials":
-            raise ServiceError(400, f"Unsupported grant_type '{grant_type}'; use "
-                               "client_credentials or refresh_token",
-                               "MISSING_OR_INVALID_PARAMETER")
+            raise bad_request(f"Unsupported grant_type '{grant_type}'; use "
+                              "client_credentials or refresh_token")
         return self._issue()
 
     def _issue(self) -> dict[str, Any]:
@@ -101,10 +95,3 @@ class TicketIssuer:
             self._access.clear()
         return count
 
-
-def bearer_info(token: str, request: Any = None) -> dict[str, Any] | None:
-    """Connexion's bearer check: the ticket issuer of the app serving ``request``."""
-    state = request.scope.get(SCOPE_KEY) if request is not None else None
-    if state is None:
-        return None
-    return state.tickets.check(token)

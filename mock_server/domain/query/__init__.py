@@ -1,0 +1,2 @@
+"""The query language of the service's lists: ``filter``, ``sortBy``, paging, ``q`` and
+``responseFields``."""
