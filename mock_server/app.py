@@ -20,7 +20,7 @@ from .journal import Journal
 from .serving import FastJsonifier, MockApp
 from .service import b2b_catalog, open_store
 from .state import MockState
-from .storage import Store
+from .store import Store
 from .validation import VALIDATOR_MAP
 
 log = logging.getLogger(__name__)

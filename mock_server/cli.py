@@ -19,7 +19,7 @@ from .service import b2b_catalog, open_store
 from .admin_api import STATE_FORMAT
 from .domain.errors import ServiceError
 from .domain.tenancy import Scope
-from .storage import Store, StoreLocked
+from .store import Store, StoreLocked
 
 DEFAULT_URL = f"http://{config.DEFAULT_HOST}:{config.DEFAULT_PORT}"
 

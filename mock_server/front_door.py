@@ -25,7 +25,7 @@ from . import routes
 from .errors import error_body
 from .journal import MAX_BODY
 from .state import SCOPE_KEY, MockState
-from .storage import PendingSync
+from .store import PendingSync
 from .tenancy import scope_of_call
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from .domain import accounts, users
 from .domain.call import Call
 from .domain.catalog import Catalog
 from .domain.tenancy import Scope
-from .storage import Store
+from .store import Store
 
 SEED_ACTOR = "seed"
 

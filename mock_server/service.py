@@ -12,7 +12,7 @@ from functools import cache
 from . import openapi
 from .domain.catalog import Catalog
 from .domain.layout import B2B_LAYOUT
-from .storage import Store
+from .store import Store
 
 
 @cache

@@ -15,7 +15,7 @@ from .journal import Journal
 
 if TYPE_CHECKING:
     from .config import Settings
-    from .storage import Store
+    from .store import Store
 
 # The key under which the front door hands the state to the app, in every request's scope.
 SCOPE_KEY = "b2b_mock.state"

@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from mock_server.storage import Store, snapshot_pieces
+from mock_server.store import Store
+from mock_server.store.snapshot import snapshot_pieces
 
 SEPARATORS = (",", ":")
 

@@ -55,7 +55,7 @@ def test_every_answered_write_is_in_the_fsynced_part_of_the_journal(tmp_path) ->
             status, body = await _call(
                 app, "POST", BASE,
                 json.dumps({"companyOrOrganization": f"Company {n}"}).encode(), token,
-                on_start=lambda: synced_at_answer.append(store._synced))
+                on_start=lambda: synced_at_answer.append(store.log.synced))
             assert status == 201, body
             return json.loads(body)["id"], synced_at_answer[0]
 
@@ -82,7 +82,7 @@ def test_a_write_whose_fsync_fails_is_a_500_in_the_service_format(tmp_path,
         def failing_fsync(fd: int) -> None:
             raise OSError(5, "Input/output error")
 
-        monkeypatch.setattr("mock_server.storage.os.fsync", failing_fsync)
+        monkeypatch.setattr("mock_server.store.wal.os.fsync", failing_fsync)
         response = client.post(BASE, headers=headers, json={"companyOrOrganization": "Acme"})
         assert_error(response, 500, "INTERNAL_ERROR", "durable")
         later = client.post(BASE, headers=headers, json={"companyOrOrganization": "Later"})

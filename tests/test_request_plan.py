@@ -23,7 +23,7 @@ from mock_server.app import create_app
 from mock_server.config import Settings
 from mock_server.domain.tenancy import Scope
 from mock_server.service import b2b_catalog, open_store
-from mock_server.storage import Store
+from mock_server.store import Store
 
 BASE = "/api/commerce/customer/b2baccounts"
 QUERY_NAMES = ["startIndex", "pageSize", "sortBy", "filter", "q", "qLimit", "responseFields",

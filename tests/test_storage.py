@@ -13,7 +13,7 @@ from tinydb import TinyDB
 from mock_server.process import ServerProcess
 from mock_server.domain.documents import copy_doc
 from mock_server.domain.layout import B2B_LAYOUT, TableLayout, exact
-from mock_server.storage import JournalBroken, Store, StoreLocked
+from mock_server.store import LogBroken, Store, StoreLocked
 
 # The store is told what to index by its user; these tests index accounts as the domain does.
 ACCOUNTS = TableLayout(indexed={"/accounts": {"externalId": exact}},
@@ -300,14 +300,14 @@ def test_deferred_writes_are_on_disk_when_they_return(tmp_path, monkeypatch) -> 
     store = Store(path)
     fsyncs: list[int] = []
     real_fsync = os_module.fsync
-    monkeypatch.setattr("mock_server.storage.os.fsync",
+    monkeypatch.setattr("mock_server.store.wal.os.fsync",
                         lambda fd: (fsyncs.append(fd), real_fsync(fd))[1])
 
     async def many() -> list[int]:
         return await asyncio.gather(*(_deferred_write(store, i) for i in range(1, 41)))
 
     assert asyncio.run(many()) == list(range(1, 41))
-    assert store._synced == store._written > 0
+    assert store.log.synced == store.log.written > 0
     assert 1 <= len(fsyncs) <= 10  # shared: one fsync covers the lines written meanwhile
     store.close()
     reopened = Store(path)
@@ -319,11 +319,11 @@ def test_a_failed_deferred_fsync_refuses_later_writes(tmp_path, monkeypatch) -> 
     import asyncio
 
     store = Store(tmp_path / "db.json")
-    monkeypatch.setattr("mock_server.storage.os.fsync", lambda fd: (_ for _ in ()).throw(
+    monkeypatch.setattr("mock_server.store.wal.os.fsync", lambda fd: (_ for _ in ()).throw(
         OSError(5, "Input/output error")))
     with pytest.raises(OSError):
         asyncio.run(_deferred_write(store, 1))
-    with pytest.raises(JournalBroken):
+    with pytest.raises(LogBroken):
         with store.transaction() as tx:
             tx.put("t1/accounts", 2, {"id": 2})
     assert store.get("t1/accounts", 2) is None
@@ -337,12 +337,12 @@ def test_a_failed_journal_write_leaves_no_torn_line_behind(tmp_path, monkeypatch
     with store.transaction() as tx:
         tx.put("t1/accounts", 1, {"id": 1})
     real_fsync = os_module.fsync
-    monkeypatch.setattr("mock_server.storage.os.fsync", lambda fd: (_ for _ in ()).throw(
+    monkeypatch.setattr("mock_server.store.wal.os.fsync", lambda fd: (_ for _ in ()).throw(
         OSError(28, "No space left on device")))
     with pytest.raises(OSError):
         with store.transaction() as tx:
             tx.put("t1/accounts", 2, {"id": 2})
-    monkeypatch.setattr("mock_server.storage.os.fsync", real_fsync)
+    monkeypatch.setattr("mock_server.store.wal.os.fsync", real_fsync)
     with store.transaction() as tx:
         tx.put("t1/accounts", 3, {"id": 3})
     store.close()
