@@ -7,12 +7,13 @@ from typing import Any
 
 from importlib import resources
 
-from . import __version__, seeding, state
+from . import __version__, seeding
 from .domain import accounts
 from .domain.call import Call
 from .domain.errors import ServiceError, bad_request, not_found
 from .domain.tenancy import Scope, scope_of_table
 from .faults import fault_from
+from .http.context import current as current_mock
 
 
 STATE_FORMAT = "b2b-mock/1"
@@ -20,7 +21,7 @@ Reply = tuple[Any, int]
 
 
 async def health() -> Reply:
-    current = state.current()
+    current = current_mock()
     settings = current.settings
     return {"status": "ok", "version": __version__, "auth": settings.auth_enabled,
             "defaultTenant": settings.default_tenant,
@@ -28,7 +29,7 @@ async def health() -> Reply:
 
 
 def reset(body: Any = None) -> Reply:
-    store = state.current().store
+    store = current_mock().store
     if isinstance(body, (bytes, str)):  # sent without a JSON content type
         try:
             body = json.loads(body or b"{}")
@@ -44,7 +45,7 @@ def reset(body: Any = None) -> Reply:
 
 
 def seed(body: Any) -> Reply:
-    current = state.current()
+    current = current_mock()
     try:
         counts = seeding.load_seed_data(current.store, current.catalog, body,
                                          current.settings.default_tenant)
@@ -56,7 +57,7 @@ def seed(body: Any) -> Reply:
 
 
 def export_state() -> Reply:
-    return {"format": STATE_FORMAT, "tables": state.current().store.dump()}, 200
+    return {"format": STATE_FORMAT, "tables": current_mock().store.dump()}, 200
 
 
 def import_state(body: dict[str, Any]) -> Reply:
@@ -67,7 +68,7 @@ def import_state(body: dict[str, Any]) -> Reply:
         except ValueError:
             raise bad_request(f"'{name}' is not a b2b-mock table name") from None
     try:
-        state.current().store.replace(tables)
+        current_mock().store.replace(tables)
     except ValueError as exc:
         raise bad_request(str(exc)) from None
     return {"tables": len(tables)}, 200
@@ -78,7 +79,7 @@ def get_journal(method: str | None = None, path: str | None = None,
                 account_id: int | None = None, status: int | None = None,
                 since: int | None = None, limit: int | None = None,
                 order: str = "oldest") -> Reply:
-    items = state.current().journal.query(method=method, path=path, operation=operation,
+    items = current_mock().journal.query(method=method, path=path, operation=operation,
                                           tenant=tenant, account=account_id, status=status,
                                           since=since, limit=limit,
                                           newest_first=order == "newest")
@@ -86,30 +87,30 @@ def get_journal(method: str | None = None, path: str | None = None,
 
 
 def clear_journal() -> Reply:
-    return {"cleared": state.current().journal.clear()}, 200
+    return {"cleared": current_mock().journal.clear()}, 200
 
 
 def list_faults() -> Reply:
-    return {"items": state.current().faults.list()}, 200
+    return {"items": current_mock().faults.list()}, 200
 
 
 def add_fault(body: dict[str, Any]) -> Reply:
-    return state.current().faults.add(fault_from(body)).to_dict(), 201
+    return current_mock().faults.add(fault_from(body)).to_dict(), 201
 
 
 def clear_faults() -> Reply:
-    return {"removed": state.current().faults.clear()}, 200
+    return {"removed": current_mock().faults.clear()}, 200
 
 
 def delete_fault(fault_id: int) -> Reply:
-    removed = state.current().faults.clear(fault_id)
+    removed = current_mock().faults.clear(fault_id)
     if not removed:
         raise not_found(f"Fault {fault_id} not found")
     return {"removed": removed}, 200
 
 
 def expire_tokens() -> Reply:
-    return {"expired": state.current().tickets.expire_all()}, 200
+    return {"expired": current_mock().tickets.expire_all()}, 200
 
 
 def ui() -> tuple[str, int, dict[str, str]]:
@@ -118,7 +119,7 @@ def ui() -> tuple[str, int, dict[str, str]]:
 
 
 def list_tenants() -> Reply:
-    store = state.current().store
+    store = current_mock().store
     found = []
     for name in sorted(store.tables()):
         if name.endswith("/accounts"):
@@ -138,7 +139,7 @@ def _summary(store: Any, scope: Scope, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_tenant_accounts(tenant: int, site: int | None = None, q: str | None = None) -> Reply:
-    store = state.current().store
+    store = current_mock().store
     scope = Scope(tenant, site)
     terms = (q or "").casefold().split()
     with store.lock:
@@ -151,6 +152,6 @@ def list_tenant_accounts(tenant: int, site: int | None = None, q: str | None = N
 
 
 def get_tenant_account(tenant: int, account_id: int, site: int | None = None) -> Reply:
-    current = state.current()
+    current = current_mock()
     call = Call(current.store, current.catalog, Scope(tenant, site))
     return accounts.get_account(call, account_id), 200

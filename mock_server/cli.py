@@ -8,7 +8,6 @@ verbs (``journal``, ``fault``, ``expire-tokens``) need ``--url``.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from pathlib import Path
@@ -51,6 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .speedups import tune_process
 
     settings = config.Settings(
         db_path=None if args.memory else Path(args.db),
@@ -59,6 +59,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         seed_path=Path(args.seed) if args.seed else None,
         journal_size=args.journal_size,
     )
+    if args.no_speedups:
+        settings.speedups = False
     if args.token_lifetime is not None:
         settings.token_lifetime = args.token_lifetime
     try:
@@ -66,13 +68,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StoreLocked as exc:
         print(f"b2b-mock: {exc}", file=sys.stderr)
         return 2
-    # The loaded store is long-lived: keep the cycle collector from walking it again and again
-    # (measured: listing 10,000 accounts spent three quarters of its time in collections).
-    gc.freeze()
-    # A group commit's writers are answered once the fsync thread gets the GIL back, which the
-    # busy event loop holds for up to the switch interval, 5 ms by default (measured at 0.5 ms:
-    # AddUser +15%, AddUserRoleAsync +30%, reads unchanged).
-    sys.setswitchinterval(0.0005)
+    if settings.speedups:
+        tune_process()
     base = f"http://{args.host}:{args.port}"
     lines = [
         f"b2b-mock serving on {base}",
@@ -222,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "$B2B_MOCK_TOKEN_LIFETIME)")
     serve.add_argument("--journal-size", type=int, default=1000,
                        help="calls kept in the request journal (default: %(default)s)")
+    serve.add_argument("--no-speedups", action="store_true",
+                       help="serve with stock Connexion, none of the speed-ups "
+                            "(also B2B_MOCK_SPEEDUPS=0)")
     serve.add_argument("--log-level", default="warning")
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(func=cmd_serve)

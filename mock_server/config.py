@@ -28,3 +28,6 @@ class Settings:
         "B2B_MOCK_TOKEN_LIFETIME", auth.DEFAULT_LIFETIME)))
     seed_path: Path | None = None
     journal_size: int = 1000
+    # False: stock Connexion, none of mock_server.speedups (B2B_MOCK_SPEEDUPS=0)
+    speedups: bool = field(default_factory=lambda: os.environ.get(
+        "B2B_MOCK_SPEEDUPS", "1").strip().lower() not in ("0", "false", "no", "off"))

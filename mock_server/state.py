@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from connexion import context
-
 from .domain.catalog import Catalog
 from .domain.tickets import TicketIssuer
 from .faults import FaultBook
@@ -30,8 +28,3 @@ class MockState:
     journal: Journal = field(default_factory=Journal)
     faults: FaultBook = field(default_factory=FaultBook)
 
-
-def current() -> MockState:
-    """The state of the app serving the current request."""
-    found: MockState = context.scope[SCOPE_KEY]
-    return found

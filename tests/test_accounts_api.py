@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import BASE, assert_error
 
 
@@ -102,3 +103,18 @@ def test_the_base_path_has_no_trailing_slash(api, client) -> None:
     response = client.get(BASE, headers=api.headers())
     assert response.status_code == 200
     assert response.json()["totalCount"] == 1
+
+
+@pytest.mark.parametrize("body, status", [(b'{"companyOrOrganization": "No Type Co"}', 201),
+                                          (b"companyOrOrganization=No", 400)])
+def test_a_body_without_a_content_type_is_read_as_json(api, body: bytes, status: int) -> None:
+    """The spec's only media type is JSON: Connexion validated such a body as JSON and then
+    handed the handler its raw bytes (a 500)."""
+    request = api.client.build_request("POST", BASE, content=body, headers=api.headers())
+    request.headers.pop("content-type", None)
+    answer = api.client.send(request)
+    assert answer.status_code == status, answer.text
+    if status == 201:
+        assert answer.json()["companyOrOrganization"] == "No Type Co"
+    else:
+        assert answer.json()["errorCode"] == "MISSING_OR_INVALID_PARAMETER"

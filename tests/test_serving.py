@@ -5,16 +5,13 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
-from unittest import mock
 
 import pytest
-from connexion.middleware import ConnexionMiddleware
 
 from mock_server import openapi as spec
-from mock_server import serving
 from mock_server.app import create_app
 from mock_server.config import Settings
-from mock_server.serving import FastJsonifier
+from mock_server.speedups.jsonifier import FastJsonifier
 
 FQN = "tenant~credit-limit"
 
@@ -74,12 +71,10 @@ def test_an_attribute_value_beyond_64_bits_round_trips(api) -> None:
 
 @pytest.fixture(scope="module")
 def stock_and_ours() -> tuple[Any, Any]:
-    """The mock twice: with Connexion's stock middleware and bearer check, and as served."""
-    with mock.patch.object(serving, "MIDDLEWARES", ConnexionMiddleware.default_middlewares), \
-            mock.patch.object(serving, "SECURITY_MAP", {}):
-        stock = create_app(Settings())
-    return stock.test_client(follow_redirects=False), create_app(Settings()).test_client(
-        follow_redirects=False)
+    """The mock twice: as stock Connexion serves it, and with the speed-ups."""
+    stock = create_app(Settings(), speedups=False)
+    return stock.test_client(follow_redirects=False), create_app(Settings(), speedups=True
+                                                                 ).test_client(follow_redirects=False)
 
 
 @pytest.mark.parametrize("path", [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import state
+from .context import current
 
 
 def create_auth_ticket(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    return state.current().tickets.grant(body), 200
+    return current().tickets.grant(body), 200

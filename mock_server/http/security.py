@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import SCOPE_KEY
+from ..state import SCOPE_KEY
 
 
 def bearer_info(token: str, request: Any = None) -> dict[str, Any] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .domain.tenancy import Scope
+from ..domain.tenancy import Scope
 
 TENANT_HEADER = "x-vol-tenant"
 SITE_HEADER = "x-vol-site"

@@ -2,36 +2,21 @@
 
 Connexion routes each ``operationId`` of the spec to the function of the same name in snake case
 (``AddUserRoleAsync`` -> ``add_user_role_async``) and has validated the request already.
-They run on the event loop, without a hop to a worker thread (``serving``), and await nothing:
-the store is in memory. Writes change it at once; their answers wait in the front door until the
-journal fsync that makes them durable is done (``front_door``).
+They are coroutines, so Connexion runs them on the event loop without a hop to a worker thread,
+and they await nothing: the store is in memory. Writes change it at once; their answers wait in
+the front door until the log fsync that makes them durable is done (``front_door``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from connexion.context import _context, _scope
-
-from . import state
-from .domain import accounts, attributes, users
-from .domain.call import Call
-from .domain.query.paging import DEFAULT_PAGE_SIZE, ListQuery
-from .domain.query.projection import project, project_items
-from .tenancy import scope_of_call
+from ..domain import accounts, attributes, users
+from ..domain.query.paging import DEFAULT_PAGE_SIZE, ListQuery
+from ..domain.query.projection import project, project_items
+from .context import domain_call, json_body
 
 Reply = tuple[Any, int]
-
-
-def _call() -> Call:
-    """What the current call acts with: the mock's store and catalog, the tenant scope and the
-    acting client (read from Connexion's context variables themselves: its proxies cost a
-    microsecond or two a read)."""
-    request = _scope.get()
-    current: state.MockState = request[state.SCOPE_KEY]
-    scope = scope_of_call(request, current.settings.default_tenant)
-    actor = _context.get().get("user") or "anonymous"
-    return Call(current.store, current.catalog, scope, actor)
 
 
 def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
@@ -43,15 +28,15 @@ def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
 
 # ---------------------------------------------------------------- accounts
 async def add_account(body: dict[str, Any], response_fields: str | None = None) -> Reply:
-    call = _call()
-    return project(accounts.add_account(call, body), response_fields), 201
+    call = domain_call()
+    return project(accounts.add_account(call, json_body(body)), response_fields), 201
 
 
 async def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
                            sort_by: str | None = None, filter_: str | None = None,
                            fields: str | None = None, q: str | None = None,
                            q_limit: int | None = None, response_fields: str | None = None) -> Reply:
-    call = _call()
+    call = domain_call()
     query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
     body = accounts.list_accounts(call, query)
     if response_fields:
@@ -60,29 +45,29 @@ async def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_S
 
 
 async def get_b2b_account(account_id: int, response_fields: str | None = None) -> Reply:
-    call = _call()
+    call = domain_call()
     return project(accounts.get_account(call, account_id), response_fields), 200
 
 
 async def update_account(account_id: int, body: dict[str, Any],
                          response_fields: str | None = None) -> Reply:
-    call = _call()
-    updated = accounts.update_account(call, account_id, body)
+    call = domain_call()
+    updated = accounts.update_account(call, account_id, json_body(body))
     return project(updated, response_fields), 200
 
 
 # ---------------------------------------------------------------- users
 async def add_user(account_id: int, body: dict[str, Any],
                    response_fields: str | None = None) -> Reply:
-    call = _call()
-    user, _ = users.add_user(call, account_id, body)
+    call = domain_call()
+    user, _ = users.add_user(call, account_id, json_body(body))
     return project(user, response_fields), 201
 
 
 async def get_users(account_id: int, start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
                     sort_by: str | None = None, filter_: str | None = None, q: str | None = None,
                     q_limit: int | None = None, response_fields: str | None = None) -> Reply:
-    call = _call()
+    call = domain_call()
     query = _list_query(start_index, page_size, sort_by, filter_, q, q_limit)
     return project(users.list_users(call, account_id, query),
                    response_fields), 200
@@ -90,13 +75,13 @@ async def get_users(account_id: int, start_index: int = 0, page_size: int = DEFA
 
 async def update_user(account_id: int, user_id: str, body: dict[str, Any],
                       response_fields: str | None = None) -> Reply:
-    call = _call()
-    updated = users.update_user(call, account_id, user_id, body)
+    call = domain_call()
+    updated = users.update_user(call, account_id, user_id, json_body(body))
     return project(updated, response_fields), 200
 
 
 async def remove_user(account_id: int, user_id: str) -> Reply:
-    call = _call()
+    call = domain_call()
     users.remove_user(call, account_id, user_id)
     return None, 204
 
@@ -104,19 +89,19 @@ async def remove_user(account_id: int, user_id: str) -> Reply:
 # ---------------------------------------------------------------- roles
 async def get_user_roles_async(account_id: int, user_id: str,
                                response_fields: str | None = None) -> Reply:
-    call = _call()
+    call = domain_call()
     return project(users.get_roles(call, account_id, user_id),
                    response_fields), 200
 
 
 async def add_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
-    call = _call()
+    call = domain_call()
     users.add_role(call, account_id, user_id, role_id)
     return None, 204
 
 
 async def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
-    call = _call()
+    call = domain_call()
     users.remove_role(call, account_id, user_id, role_id)
     return None, 204
 
@@ -124,8 +109,8 @@ async def remove_user_role_async(account_id: int, user_id: str, role_id: int) ->
 # ---------------------------------------------------------------- attributes
 async def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
                                     response_fields: str | None = None) -> Reply:
-    call = _call()
-    return project(attributes.add(call, account_id, body),
+    call = domain_call()
+    return project(attributes.add(call, account_id, json_body(body)),
                    response_fields), 201
 
 
@@ -133,7 +118,7 @@ async def get_b2b_account_attributes(account_id: int, start_index: int = 0,
                                      page_size: int = DEFAULT_PAGE_SIZE, sort_by: str | None = None,
                                      filter_: str | None = None,
                                      response_fields: str | None = None) -> Reply:
-    call = _call()
+    call = domain_call()
     query = _list_query(start_index, page_size, sort_by, filter_)
     return project(attributes.list_attributes(call, account_id, query),
                    response_fields), 200
@@ -141,19 +126,19 @@ async def get_b2b_account_attributes(account_id: int, start_index: int = 0,
 
 async def get_b2b_account_attribute(account_id: int, attribute_fqn: str,
                                     response_fields: str | None = None) -> Reply:
-    call = _call()
+    call = domain_call()
     return project(attributes.get(call, account_id, attribute_fqn),
                    response_fields), 200
 
 
 async def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body: dict[str, Any],
                                        response_fields: str | None = None) -> Reply:
-    call = _call()
-    updated = attributes.update(call, account_id, attribute_fqn, body)
+    call = domain_call()
+    updated = attributes.update(call, account_id, attribute_fqn, json_body(body))
     return project(updated, response_fields), 200
 
 
 async def delete_b2b_account_attribute(account_id: int, attribute_fqn: str) -> Reply:
-    call = _call()
+    call = domain_call()
     attributes.delete(call, account_id, attribute_fqn)
     return None, 204

@@ -17,7 +17,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from . import routes
-from .domain.errors import ServiceError, code_for
+from ..domain.errors import ServiceError, code_for
 
 log = logging.getLogger(__name__)
 

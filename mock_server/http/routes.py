@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from . import openapi
+from .. import openapi
 
 METHODS = ("get", "put", "post", "delete", "patch")
 

@@ -1,37 +1,36 @@
-"""Connexion's request validators, adjusted so every bad request is a clear 400.
+"""Request validation that reads each request once and compiles each schema once.
 
-Connexion's own parameter message is jsonschema's full report (schema dump included) without the
-parameter's name; a client needs "query parameter 'pageSize': 500 is greater than 200".
-
-The validation layer itself (``PlannedValidationMiddleware``) checks parameters through each
-operation's ``RequestPlan`` and keeps, per operation, what Connexion worked out again on every
-request: the accepted content types and the body validators. Compiled schemas are kept per
-definition (``schema_checks``).
+Connexion builds a URI parser, a parameter validator, a media type table and a body validator
+on every request, compiles the schemas again for each, and reads the query, path and body twice
+(validation, then the handler's arguments). Here the validation layer checks parameters through
+each operation's ``RequestPlan``, keeps per operation what does not change between requests,
+and keeps the parsed body in the scope for the handler's layer (``serving``). The checks and
+their words are ``mock_server.http.validation``'s.
 """
 
 from __future__ import annotations
 
-import codecs
 import functools
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from connexion.json_schema import Draft4RequestValidator
 from connexion.middleware.request_validation import (RequestValidationAPI,
                                                      RequestValidationMiddleware,
                                                      RequestValidationOperation)
 from connexion.utils import is_null, is_nullable
-from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
-                                  MultiPartFormDataValidator, ParameterValidator)
+from connexion.validators import FormDataValidator, MultiPartFormDataValidator
 from jsonschema import Draft4Validator
 from starlette.types import Receive, Scope, Send
 
-from .request_plan import ARGUMENTS_KEY, BODY_KEY, RequestPlan, parameter_problem, plan_for
+from ..http.validation import NamingParameterValidator, SafeJSONBodyValidator, parameter_problem
+from .request_plan import ARGUMENTS_KEY, BODY_KEY, RequestPlan, plan_for
 from .schema_checks import compiled_validator, shortcut
 
-class NamingParameterValidator(ParameterValidator):
-    """Validates one parameter; the message names the parameter and its location."""
+
+class CompiledParameterValidator(NamingParameterValidator):
+    """The same check and words, with each parameter's schema compiled once and values that
+    surely pass let through without jsonschema (``quick_check``)."""
 
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any],
@@ -39,33 +38,15 @@ class NamingParameterValidator(ParameterValidator):
         if is_nullable(param) and is_null(value):
             return None
         schema = param.get("schema", param)
-        return parameter_problem(parameter_type, param.get("name", param_name), value,
+        return parameter_problem(parameter_type, param.get("name", param_name or ""), value,
                                  bool(param.get("required")), compiled_validator(schema),
                                  shortcut(schema))
 
 
-def _codec(encoding: str) -> str:
-    """The codec a Content-Type's charset names; a 415 when Python knows none by that name."""
-    try:
-        b"{".decode(encoding)  # unknown names and bytes-to-bytes codecs (base64, ...) fail here
-    except ValueError:
-        pass  # a text codec all the same (utf-16 wants two bytes, punycode other ones)
-    except LookupError:
-        raise UnsupportedMediaTypeProblem(
-            detail=f"Unknown charset '{encoding}' in the Content-Type") from None
-    return codecs.lookup(encoding).name
-
-
-class SafeJSONBodyValidator(JSONRequestBodyValidator):
-    """Connexion's JSON body validator, answering a body that is not UTF-8 with a 400.
-
-    Connexion makes one of these per request and compiled the schema again at each; the
-    compiled validator is kept per schema definition, as for parameters. A body the schema's
-    ``quick_check`` passes skips jsonschema.
-    """
-
-    def __init__(self, *, encoding: str, **kwargs: Any) -> None:
-        super().__init__(encoding=_codec(encoding), **kwargs)
+class CompiledJSONBodyValidator(SafeJSONBodyValidator):
+    """The same body check, with the schema compiled once per definition (Connexion compiled it
+    for every request), bodies the schema's ``quick_check`` passes let through, and the parsed
+    body kept in the scope so the handler's layer need not parse it again."""
 
     @property
     def _validator(self) -> Draft4Validator:
@@ -75,23 +56,19 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):
         passes = shortcut(self._schema)
         if body is not None and passes is not None and passes(body):
             return None
-        return super()._validate(body)
+        validated: dict[str, Any] | None = super()._validate(body)
+        return validated
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
-        """The parsed body, also kept in the scope so the handler's layer need not parse it."""
-        try:
-            body = await super()._parse(stream, scope)
-        except ValueError as exc:  # a body its charset cannot decode (JSON errors are 400s already)
-            raise BadRequestProblem(detail=f"The request body is not valid {self._encoding} "
-                                    f"JSON: {exc}") from None
+        body = await super()._parse(stream, scope)
         scope[BODY_KEY] = body
         return body
 
 
 VALIDATOR_MAP = {
-    "parameter": NamingParameterValidator,
+    "parameter": CompiledParameterValidator,
     "body": MediaTypeDict({
-        "*/*json": SafeJSONBodyValidator,
+        "*/*json": CompiledJSONBodyValidator,
         "application/x-www-form-urlencoded": FormDataValidator,
         "multipart/form-data": MultiPartFormDataValidator,
     }),
@@ -104,8 +81,7 @@ _KEPT_PER_OPERATION = 32
 
 class _PlannedValidationOperation(RequestValidationOperation):
     """Connexion's validation of one operation, with what does not change between requests
-    worked out once (Connexion built a URI parser, a parameter validator, a media type table
-    and a body validator on every request)."""
+    worked out once."""
 
     @functools.cached_property
     def _plan(self) -> RequestPlan | None:

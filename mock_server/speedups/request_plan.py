@@ -24,6 +24,7 @@ from connexion.exceptions import BadRequestProblem
 from connexion.utils import boolean, is_json_mimetype, is_null, is_nullable
 from jsonschema import Draft4Validator
 
+from ..http.validation import parameter_problem
 from .quick_check import Check
 from .schema_checks import compiled_validator, shortcut
 
@@ -63,19 +64,6 @@ class _Rule:
     def error(self, value: Any) -> str | None:
         return parameter_problem(self.location, self.name, value, self.required, self.validator,
                                  self.passes)
-
-
-def parameter_problem(location: str, name: str, value: Any, required: bool,
-                      validator: Draft4Validator, passes: Check | None) -> str | None:
-    """What is wrong with a parameter's value, in the words the mock's 400 answers use."""
-    if value is None:
-        return f"Missing {location} parameter '{name}'" if required else None
-    if passes is not None and passes(value):
-        return None
-    problem = next(validator.iter_errors(value), None)
-    if problem is None:
-        return None
-    return f"Invalid {location} parameter '{name}': {problem.message}"
 
 
 class RequestPlan:
