@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from mock_server.domain import accounts, users  # noqa: E402
 from mock_server.domain.call import Call  # noqa: E402
 from mock_server.domain.tenancy import Scope  # noqa: E402
-from mock_server.process import ServerProcess, free_port  # noqa: E402
+from mock_server.testing.process import ServerProcess, free_port  # noqa: E402
 from mock_server.service import b2b_catalog, open_store  # noqa: E402
 
 BASE = "/api/commerce/customer/b2baccounts"

@@ -21,7 +21,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from mock_server.process import ServerProcess
+from mock_server.testing.process import ServerProcess
 from sync_client.erp import Contact, Customer, customer_to_json
 from sync_client.log import SyncLog
 from sync_client.plan import ADMIN, PURCHASER, ROLE_NAMES, desired_attributes

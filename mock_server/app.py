@@ -1,7 +1,7 @@
 """Building the mock: the Connexion app serving the OpenAPI documents, behind the front door.
 
 Three APIs: the B2B accounts operations (``http.b2b_handlers``), the auth tickets
-(``http.ticket_handlers``) and the operator's controls (``admin_api``). With ``speedups`` off the
+(``http.ticket_handlers``) and the operator's controls (``admin.handlers``). With ``speedups`` off the
 app is stock Connexion with the mock's validators and error handlers plugged into its public
 extension points; with them on, ``mock_server.speedups`` supplies faster parts.
 """
@@ -21,13 +21,15 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
-from . import admin_api, openapi, seeding
+from . import openapi
+from .admin import handlers as admin_handlers
+from .admin import seeding
 from .config import Settings
 from .domain.errors import ServiceError
 from .domain.tickets import TicketIssuer
 from .http import b2b_handlers, errors, ticket_handlers, validation
 from .http.front_door import FrontDoor
-from .journal import Journal
+from .admin.journal import Journal
 from .service import b2b_catalog, open_store
 from .speedups import AppParts, fast_parts
 from .state import MockState
@@ -82,7 +84,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     for name, document, handlers in (
             ("b2baccounts", b2b_spec(settings.auth_enabled), b2b_handlers),
             ("authtickets", openapi.served("authtickets.yaml"), ticket_handlers),
-            ("mock_admin", openapi.served("mock_admin.yaml"), admin_api)):
+            ("mock_admin", openapi.served("mock_admin.yaml"), admin_handlers)):
         app.add_api(document, resolver=_resolver(handlers), pythonic_params=True,
                     validator_map=parts.validator_map, name=name,
                     swagger_ui_options=SwaggerUIOptions(swagger_ui=name == "b2baccounts",

@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import config, seeding
+from . import config
+from .admin import seeding
+from .admin.state_files import STATE_FORMAT, export_state, import_state
 from .service import b2b_catalog, open_store
-from .admin_api import STATE_FORMAT
 from .domain.errors import ServiceError
 from .domain.tenancy import Scope
 from .store import Store, StoreLocked
@@ -128,7 +129,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         result = _admin(args.url, "GET", "/state")
     else:
         store = _open_store(args.db)
-        result = {"format": STATE_FORMAT, "tables": store.dump()}
+        result = export_state(store)
         store.close()
     text = json.dumps(result, indent=2, ensure_ascii=False)
     if args.output and args.output != "-":
@@ -148,12 +149,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise SystemExit(f"b2b-mock: {args.file} is not a b2b-mock export ({STATE_FORMAT})")
         store = _open_store(args.db)
         try:
-            store.replace(data["tables"])
-        except ValueError as exc:
-            raise SystemExit(f"b2b-mock: {args.file}: {exc}") from None
+            result = import_state(store, data)
+        except ServiceError as exc:
+            raise SystemExit(f"b2b-mock: {args.file}: {exc.message}") from None
         finally:
             store.close()
-        result = {"tables": len(data["tables"])}
     print(json.dumps(result))
     return 0
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from .domain.catalog import Catalog
 from .domain.tickets import TicketIssuer
-from .faults import FaultBook
-from .journal import Journal
+from .admin.faults import FaultBook
+from .admin.journal import Journal
 
 if TYPE_CHECKING:
     from .config import Settings

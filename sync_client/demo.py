@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from mock_server.process import ServerProcess
+from mock_server.testing.process import ServerProcess
 
 from .erp import AcumaticaFileSource, Customer
 from .log import SyncLog, table

@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from mock_server.process import ServerProcess
+from mock_server.testing.process import ServerProcess
 from sync_client.erp import Contact, Customer, customer_to_json
 from sync_client.log import SyncLog
 from sync_client.refs import RefStore

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from conftest import BASE, Api, assert_error
-from mock_server.process import ServerProcess
+from mock_server.testing.process import ServerProcess
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed_accounts.json"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from mock_server.process import ServerProcess
+from mock_server.testing.process import ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 

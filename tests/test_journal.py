@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_server.journal import DROPPED, Journal
+from mock_server.admin.journal import DROPPED, Journal
 
 
 def call(n: int, size: int) -> dict:

@@ -10,7 +10,7 @@ import pytest
 import requests
 from tinydb import TinyDB
 
-from mock_server.process import ServerProcess
+from mock_server.testing.process import ServerProcess
 from mock_server.domain.documents import copy_doc
 from mock_server.domain.layout import B2B_LAYOUT, TableLayout, exact
 from mock_server.store import LogBroken, Store, StoreLocked

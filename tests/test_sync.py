@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.process import ServerProcess
+from mock_server.testing.process import ServerProcess
 from sync_helpers import Target, contact, facebook, roles
 from sync_client.erp import AcumaticaFileSource
 
@@ -241,7 +241,7 @@ def test_retries_stop_at_the_deadline_and_the_record_is_an_error(target) -> None
 
 
 def test_a_service_that_does_not_answer_is_an_error_row_not_a_crash(tmp_path) -> None:
-    from mock_server.process import free_port
+    from mock_server.testing.process import free_port
     from sync_client.b2b import B2BClient
     from sync_client.log import SyncLog
     from sync_client.refs import RefStore

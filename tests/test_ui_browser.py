@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.process import ServerProcess
+from mock_server.testing.process import ServerProcess
 from sync_client.erp import AcumaticaFileSource
 from sync_helpers import Target
 

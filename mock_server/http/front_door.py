@@ -23,7 +23,7 @@ from typing import Any
 
 from . import routes
 from .errors import error_body
-from ..journal import MAX_BODY
+from ..admin.journal import MAX_BODY
 from ..state import SCOPE_KEY, MockState
 from ..store import PendingSync
 from .tenancy import scope_of_call

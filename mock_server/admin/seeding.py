@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .domain import accounts, users
-from .domain.call import Call
-from .domain.catalog import Catalog
-from .domain.tenancy import Scope
-from .store import Store
+from ..domain import accounts, users
+from ..domain.call import Call
+from ..domain.catalog import Catalog
+from ..domain.tenancy import Scope
+from ..store import Store
 
 SEED_ACTOR = "seed"
 

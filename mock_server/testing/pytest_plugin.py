@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from .domain.tickets import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from ..domain.tickets import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from .process import ServerProcess
 
 B2B_PATH = "/api/commerce/customer/b2baccounts"

@@ -7,16 +7,16 @@ from typing import Any
 
 from importlib import resources
 
-from . import __version__, seeding
-from .domain import accounts
-from .domain.call import Call
-from .domain.errors import ServiceError, bad_request, not_found
-from .domain.tenancy import Scope, scope_of_table
+from .. import __version__
+from ..domain import accounts
+from ..domain.call import Call
+from ..domain.errors import ServiceError, bad_request, not_found
+from ..domain.tenancy import Scope, scope_of_table
+from ..http.context import current as current_mock
+from . import seeding, state_files
 from .faults import fault_from
-from .http.context import current as current_mock
 
 
-STATE_FORMAT = "b2b-mock/1"
 Reply = tuple[Any, int]
 
 
@@ -57,21 +57,11 @@ def seed(body: Any) -> Reply:
 
 
 def export_state() -> Reply:
-    return {"format": STATE_FORMAT, "tables": current_mock().store.dump()}, 200
+    return state_files.export_state(current_mock().store), 200
 
 
 def import_state(body: dict[str, Any]) -> Reply:
-    tables = body["tables"]
-    for name in tables:
-        try:
-            scope_of_table(name)
-        except ValueError:
-            raise bad_request(f"'{name}' is not a b2b-mock table name") from None
-    try:
-        current_mock().store.replace(tables)
-    except ValueError as exc:
-        raise bad_request(str(exc)) from None
-    return {"tables": len(tables)}, 200
+    return state_files.import_state(current_mock().store, body), 200
 
 
 def get_journal(method: str | None = None, path: str | None = None,

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from .domain.errors import bad_request
+from ..domain.errors import bad_request
 
 KINDS = ("latency", "status", "drop", "expire_token")
 

@@ -1,0 +1,32 @@
+"""The whole state as one JSON document (``b2b-mock export``, ``GET /_mock/state``) and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.errors import bad_request
+from ..domain.tenancy import scope_of_table
+from ..store import Store
+
+STATE_FORMAT = "b2b-mock/1"
+
+
+def export_state(store: Store) -> dict[str, Any]:
+    return {"format": STATE_FORMAT, "tables": store.dump()}
+
+
+def import_state(store: Store, document: Any) -> dict[str, int]:
+    """Make an export the whole state; a 400 naming what is wrong, before anything changes."""
+    if not isinstance(document, dict) or not isinstance(document.get("tables"), dict):
+        raise bad_request(f"not a b2b-mock export ({STATE_FORMAT}): it needs a 'tables' object")
+    tables = document["tables"]
+    for name in tables:
+        try:
+            scope_of_table(name)
+        except ValueError:
+            raise bad_request(f"'{name}' is not a b2b-mock table name") from None
+    try:
+        store.replace(tables)
+    except ValueError as exc:
+        raise bad_request(str(exc)) from None
+    return {"tables": len(tables)}
