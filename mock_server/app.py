@@ -1,7 +1,7 @@
 """Building the mock: the Connexion app serving the OpenAPI documents, behind the front door.
 
 Three APIs: the B2B accounts operations (``http.b2b_handlers``), the auth tickets
-(``http.ticket_handlers``) and the operator's controls (``admin.handlers``). With ``speedups`` off the
+(``http.ticket_handlers``) and the operator's controls (``http.admin_handlers``). With ``speedups`` off the
 app is stock Connexion with the mock's validators and error handlers plugged into its public
 extension points; with them on, ``mock_server.speedups`` supplies faster parts.
 """
@@ -22,12 +22,11 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
 from . import openapi
-from .admin import handlers as admin_handlers
 from .admin import seeding
 from .config import Settings
 from .domain.errors import ServiceError
 from .domain.tickets import TicketIssuer
-from .http import b2b_handlers, errors, ticket_handlers, validation
+from .http import admin_handlers, b2b_handlers, errors, ticket_handlers, validation
 from .http.front_door import FrontDoor
 from .admin.journal import Journal
 from .service import b2b_catalog, open_store

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
 from importlib import resources
+from typing import Any
 
 from .. import __version__
 from ..domain import accounts
 from ..domain.call import Call
 from ..domain.errors import ServiceError, bad_request, not_found
 from ..domain.tenancy import Scope, scope_of_table
-from ..http.context import current as current_mock
-from . import seeding, state_files
-from .faults import fault_from
+from ..admin import seeding, state_files
+from ..admin.faults import fault_from
+from .context import current as current_mock
 
 
 Reply = tuple[Any, int]
@@ -104,7 +103,8 @@ def expire_tokens() -> Reply:
 
 
 def ui() -> tuple[str, int, dict[str, str]]:
-    page = resources.files(__package__).joinpath("ui", "index.html").read_text(encoding="utf-8")
+    page = resources.files("mock_server.admin").joinpath("ui", "index.html").read_text(
+        encoding="utf-8")
     return page, 200, {"Content-Type": "text/html"}
 
 
