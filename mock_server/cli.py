@@ -15,6 +15,7 @@ from typing import Any
 
 from . import config
 from .admin import seeding
+from .admin.faults import FAULT_KINDS
 from .admin.state_files import STATE_FORMAT, export_state, import_state
 from .service import b2b_catalog, open_store
 from .domain.errors import ServiceError
@@ -264,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     fault = sub.add_parser("fault", help="inject faults into a running server")
     fault.add_argument("action", choices=["add", "list", "clear"])
     fault.add_argument("--url", default=DEFAULT_URL)
-    fault.add_argument("--kind", choices=["latency", "status", "drop", "expire_token"])
+    fault.add_argument("--kind", choices=list(FAULT_KINDS),
+                       help="; ".join(f"{name}: {kind.description}"
+                                      for name, kind in FAULT_KINDS.items()))
     fault.add_argument("--operation", help="operationId, or * (default)")
     fault.add_argument("--tenant", type=int)
     fault.add_argument("--status", type=int)

@@ -136,3 +136,15 @@ def test_latency_and_dropped_connections_over_http(tmp_path) -> None:
         assert requests.get(server.url + BASE, timeout=5).status_code == 200
         journal = requests.get(server.url + "/_mock/journal", timeout=5).json()["items"]
         assert [e["faults"] for e in journal] == [["latency"], ["drop"], []]
+
+
+def test_the_operator_spec_offers_exactly_the_registered_fault_kinds() -> None:
+    """The kinds are written once, in ``FAULT_KINDS``; the spec's list must not drift from it."""
+    from mock_server import openapi
+    from mock_server.admin.faults import FAULT_KINDS
+
+    schemas = openapi.load("mock_admin.yaml")["components"]["schemas"]
+    offered = next(schema["properties"]["kind"]["enum"] for schema in schemas.values()
+                   if "kind" in schema.get("properties", {}))
+    assert sorted(offered) == sorted(FAULT_KINDS)
+

@@ -1,21 +1,103 @@
 """Fault injection: rules that make chosen calls slow, fail, drop or lose their ticket.
 
 A rule names what it matches (an ``operation`` id or ``*``, optionally a ``tenant``), what it does
-(``latency``, ``status``, ``drop`` or ``expire_token``) and how often: the next ``times`` matching
-calls, or a ``percent`` of them (both may be given: the percentage until ``times`` have fired).
+(one of the kinds in ``FAULT_KINDS``) and how often: the next ``times`` matching calls, or a
+``percent`` of them (both may be given: the percentage until ``times`` have fired).
+
+Each kind is a small class registered in ``FAULT_KINDS``, the one list of kinds: the front door
+asks a drawn fault's kind to act on the call, the command offers the registered names, and a
+test holds the operator spec's list to it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from ..domain.errors import bad_request
 
-KINDS = ("latency", "status", "drop", "expire_token")
+
+
+class FaultedCall(Protocol):
+    """What a fault can do to the call it fires on (the front door provides it)."""
+
+    def expire_tickets(self) -> None: ...
+
+    async def drop(self) -> None:
+        """Close the connection without an answer."""
+        ...
+
+    async def reject(self, status: int, retry_after: int | None) -> None:
+        """Answer with an error in the service's format."""
+        ...
+
+
+class FaultKind:
+    """One kind of fault: its name, when it acts among the faults drawn for a call (lower
+    first), and what it does; ``act`` returns True when it answered the call itself."""
+
+    name: ClassVar[str]
+    order: ClassVar[int] = 1
+    description: ClassVar[str]
+
+    async def act(self, fault: Fault, call: FaultedCall) -> bool:
+        raise NotImplementedError
+
+
+FAULT_KINDS: dict[str, FaultKind] = {}
+
+
+def fault_kind(cls: type[FaultKind]) -> type[FaultKind]:
+    """Register a kind of fault under its name."""
+    FAULT_KINDS[cls.name] = cls()
+    return cls
+
+
+@fault_kind
+class Latency(FaultKind):
+    name = "latency"
+    order = 0
+    description = "wait latencyMs before handling the call"
+
+    async def act(self, fault: Fault, call: FaultedCall) -> bool:
+        await asyncio.sleep(fault.latency_ms / 1000)
+        return False
+
+
+@fault_kind
+class ExpireToken(FaultKind):
+    name = "expire_token"
+    description = "expire every access ticket, so the call (and later ones) get a 401"
+
+    async def act(self, fault: Fault, call: FaultedCall) -> bool:
+        call.expire_tickets()
+        return False
+
+
+@fault_kind
+class Drop(FaultKind):
+    name = "drop"
+    order = 2
+    description = "close the connection without an answer"
+
+    async def act(self, fault: Fault, call: FaultedCall) -> bool:
+        await call.drop()
+        return True
+
+
+@fault_kind
+class Status(FaultKind):
+    name = "status"
+    order = 2
+    description = "answer with this 4xx/5xx status (and Retry-After when retryAfter is given)"
+
+    async def act(self, fault: Fault, call: FaultedCall) -> bool:
+        await call.reject(fault.status, fault.retry_after)
+        return True
 
 
 @dataclass
@@ -47,8 +129,8 @@ class Fault:
 def fault_from(body: dict[str, Any]) -> Fault:
     """A fault from an admin API body, checked."""
     kind = body.get("kind")
-    if kind not in KINDS:
-        raise bad_request(f"fault kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if kind not in FAULT_KINDS:
+        raise bad_request(f"fault kind must be one of {', '.join(FAULT_KINDS)}, got {kind!r}")
     fault = Fault(kind=kind, operation=body.get("operation") or "*", tenant=body.get("tenant"),
                   status=int(body.get("status", 503)), retry_after=body.get("retryAfter"),
                   latency_ms=int(body.get("latencyMs", 0)), times=body.get("times"),

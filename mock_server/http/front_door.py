@@ -23,6 +23,7 @@ from typing import Any
 
 from . import routes
 from .errors import error_body
+from ..admin.faults import FAULT_KINDS, Fault
 from ..admin.journal import MAX_BODY
 from ..state import SCOPE_KEY, MockState
 from ..store import PendingSync
@@ -159,41 +160,48 @@ class FrontDoor:
             call.sending(message)
             await send(message)
 
-    async def _apply_faults(self, faults: list[Any], receive: Any, send: Any,
+    async def _apply_faults(self, faults: list[Fault], receive: Any, send: Any,
                             server_receive: Any) -> bool:
-        """Carry out the drawn faults; True when one of them answered the call itself."""
-        for fault in sorted(faults, key=lambda f: f.kind != "latency"):
-            if fault.kind == "latency":
-                await asyncio.sleep(fault.latency_ms / 1000)
-            elif fault.kind == "expire_token":
-                self.state.tickets.expire_all()
-        for fault in faults:
-            if fault.kind == "drop":
-                await self._drain(receive)
-                # uvicorn's receive is a method of the request cycle, which holds the socket
-                cycle = getattr(server_receive, "__self__", None)
-                transport = getattr(cycle, "transport", None)
-                if transport is not None:
-                    transport.abort()
-                    return True
-                raise DroppedConnection("b2b-mock dropped the connection (fault injection)")
-            if fault.kind == "status":
-                await self._drain(receive)
-                await self._send_error(send, fault.status, fault.retry_after)
+        """Carry out the drawn faults, in their kinds' order; True when one of them answered
+        the call itself."""
+        call = _FaultedCall(self.state, receive, send, server_receive)
+        for fault in sorted(faults, key=lambda f: FAULT_KINDS[f.kind].order):
+            if await FAULT_KINDS[fault.kind].act(fault, call):
                 return True
         return False
 
-    @staticmethod
-    async def _drain(receive: Any) -> None:
+
+class _FaultedCall:
+    """A call as a fault acts on it (``admin.faults.FaultedCall``)."""
+
+    def __init__(self, state: MockState, receive: Any, send: Any, server_receive: Any) -> None:
+        self.state = state
+        self.receive = receive
+        self.send = send
+        self.server_receive = server_receive
+
+    def expire_tickets(self) -> None:
+        self.state.tickets.expire_all()
+
+    async def drop(self) -> None:
+        await self._drain()
+        # uvicorn's receive is a method of the request cycle, which holds the socket
+        cycle = getattr(self.server_receive, "__self__", None)
+        transport = getattr(cycle, "transport", None)
+        if transport is None:
+            raise DroppedConnection("b2b-mock dropped the connection (fault injection)")
+        transport.abort()
+
+    async def reject(self, status: int, retry_after: int | None) -> None:
+        await self._drain()
+        for message in _error_messages(status, f"Injected fault: status {status}", retry_after):
+            await self.send(message)
+
+    async def _drain(self) -> None:
         while True:
-            message = await receive()
+            message = await self.receive()
             if message["type"] != "http.request" or not message.get("more_body"):
                 return
-
-    @staticmethod
-    async def _send_error(send: Any, status: int, retry_after: int | None) -> None:
-        for message in _error_messages(status, f"Injected fault: status {status}", retry_after):
-            await send(message)
 
 
 def _error_messages(status: int, message: str,
