@@ -24,7 +24,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from mock_server.testing.process import ServerProcess
 from sync_client.erp import Contact, Customer, customer_to_json
 from sync_client.log import SyncLog
-from sync_client.plan import ADMIN, PURCHASER, ROLE_NAMES, desired_attributes
+from sync_client.planner import desired_attributes
+from sync_client.roles import ADMIN, PURCHASER, ROLE_NAMES
 from sync_client.refs import RefStore
 from sync_client.sync import SyncOptions, make_syncer
 from sync_client.transport import Credentials

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import log as sync_log
 from .erp import AcumaticaFileSource
-from .plan import ROLE_NAMES
+from .roles import ROLE_NAMES
 from .refs import RefStore
 from .sync import SyncOptions, describe, make_syncer
 from .transport import AuthError, Credentials

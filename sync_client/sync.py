@@ -13,20 +13,12 @@ from typing import Any
 from .b2b import B2BClient, ServiceError
 from .erp import Customer
 from .log import SyncLog
-from .plan import PURCHASER, ROLE_NAMES, Plan, Step, plan_customer
+from .planner import Plan, plan_customer
+from .roles import PURCHASER
+from .steps import AddAccount, Applying, RemoveUser, Step
 from .refs import RefStore
 from .transport import Credentials, b2b_session
 
-SUCCESS = {
-    "AddAccount": "Customer data is created/updated successfully.",
-    "UpdateAccount": "Customer data is created/updated successfully.",
-    "AddAttribute": "Customer Attribute is created/updated successfully.",
-    "UpdateAttribute": "Customer Attribute is created/updated successfully.",
-    "DeleteAttribute": "Customer Attribute is deleted.",
-    "AddUser": "Customer Contact is created/updated successfully.",
-    "UpdateUser": "Customer Contact is created/updated successfully.",
-    "RemoveUser": "Customer Contact is removed.",
-}
 FAILURE = {"Customer Sync": "Customer(s) sync failed", "Customer Attribute":
            "Customer Attribute sync failed", "Customer Contact": "Customer Contact sync failed"}
 
@@ -115,24 +107,27 @@ class Syncer:
         for contact_id, user_id in plan.matches.items():
             self.refs.set_contact(customer.customer_id, contact_id, user_id)
         failed_contacts: set[int] = set()
+        applying = Applying(customer.customer_id, plan.account_id, self.client, self.refs)
         for step in plan.steps:
             if step.contact_id is not None and step.contact_id in failed_contacts:
                 continue
-            if plan.account_id is None and step.action != "AddAccount":
+            if applying.account_id is None and not isinstance(step, AddAccount):
                 break  # the account could not be created
             try:
-                self._apply(plan, step)
+                step.apply(applying)
             except ServiceError as exc:
                 result.failed[step.action] += 1
-                self.log.error(step.action_type, step.body, f"{exc.method} {exc.url}",
+                self.log.error(step.action_type, step.payload(), f"{exc.method} {exc.url}",
                                f"{FAILURE[step.action_type]}: {exc.message}")
                 if step.contact_id is not None:
                     failed_contacts.add(step.contact_id)
-                if step.action == "AddAccount":
+                if isinstance(step, AddAccount):
                     break
                 continue
+            plan.account_id = applying.account_id
+            self._log_success(step)
             result.done[step.action] += 1
-            if step.action == "RemoveUser" and step.contact_id is not None \
+            if isinstance(step, RemoveUser) and step.contact_id is not None \
                     and step.contact_id not in present:
                 self.refs.forget_contact(customer.customer_id, step.contact_id)
         for user in plan.unmanaged:
@@ -142,47 +137,10 @@ class Syncer:
                               f"{customer.customer_id}; left alone (--prune removes it).")
         return plan
 
-    def _apply(self, plan: Plan, step: Step) -> None:
-        client, customer_id = self.client, plan.customer.customer_id
-        account_id = plan.account_id
-        if step.action == "AddAccount":
-            account = client.add_account(step.body)
-            plan.account_id = account["id"]
-            self.refs.set_account(customer_id, account["id"])
-        elif step.action == "UpdateAccount":
-            client.update_account(account_id, step.body)
-        elif step.action == "AddAttribute":
-            client.add_attribute(account_id, step.body)
-        elif step.action == "UpdateAttribute":
-            client.update_attribute(account_id, step.fqn, step.body)
-        elif step.action == "DeleteAttribute":
-            client.delete_attribute(account_id, step.fqn)
-        elif step.action == "AddUser":
-            user = client.add_user(account_id, step.body)
-            step.user_id = user["userId"]
-            self.refs.set_contact(customer_id, step.contact_id, user["userId"])
-        elif step.action == "UpdateUser":
-            client.update_user(account_id, step.user_id, step.body)
-        elif step.action == "RemoveUser":
-            client.remove_user(account_id, step.user_id)
-        elif step.action == "AddRole":
-            client.add_role(account_id, step.user_id, step.role_id)
-        elif step.action == "RemoveRole":
-            client.remove_role(account_id, step.user_id, step.role_id)
-        else:
-            raise ValueError(f"unknown step {step.action}")
-        self._log_success(step)
-
     def _log_success(self, step: Step) -> None:
         call = self.client.calls[-1]
-        if step.action in ("AddRole", "RemoveRole"):
-            verb = "granted" if step.action == "AddRole" else "revoked"
-            description = f"Customer Contact role {ROLE_NAMES[step.role_id]} is {verb}."
-        else:
-            description = SUCCESS[step.action]
-        self.log.info(step.action_type, step.body if step.body is not None else
-                      {"userId": step.user_id, "fullyQualifiedName": step.fqn},
-                      f"{call.method} {call.url}", description)
+        self.log.info(step.action_type, step.payload(), f"{call.method} {call.url}",
+                      step.success)
 
 
 def describe(plan: Plan) -> list[str]:
@@ -192,9 +150,7 @@ def describe(plan: Plan) -> list[str]:
     lines = [f"{customer.customer_id} {customer.name} ({where}): "
              f"{len(plan.steps) or 'no'} change{'s' if len(plan.steps) != 1 else ''}"]
     for step in plan.steps:
-        target = step.fqn or (f"contact {step.contact_id}" if step.contact_id else step.user_id)
-        role = f" {ROLE_NAMES[step.role_id]}" if step.role_id else ""
-        lines.append(f"  {step.action}{role} {target or ''}: {step.reason}".replace("  :", ":"))
+        lines.append(f"  {step.action} {step.target()}: {step.reason}".replace(" :", ":"))
     for problem in plan.problems:
         lines.append(f"  {problem.level}: {problem.description}")
     for user in plan.unmanaged:

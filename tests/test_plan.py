@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sync_client.erp import AcumaticaFileSource, customer_from_json, customer_to_json
-from sync_client.plan import attribute_fqn, plan_customer
+from sync_client.planner import attribute_fqn, plan_customer
 from sync_helpers import contact, facebook
 
 from pathlib import Path
@@ -30,7 +30,17 @@ def account_of(customer, attributes=None) -> dict:
 
 
 def actions(plan) -> list[str]:
-    return [f"{s.action}{'' if s.role_id is None else s.role_id}" for s in plan.steps]
+    """The plan's steps as ``AddUser``, ``AddRole1`` (a role step with its role id)."""
+    return [f"{s.action}{getattr(s, 'role_id', '')}" for s in plan.steps]
+
+
+def test_every_kind_of_step_is_registered_under_its_action() -> None:
+    from sync_client.steps import STEPS
+
+    assert sorted(STEPS) == ["AddAccount", "AddAttribute", "AddRole", "AddUser",
+                             "DeleteAttribute", "RemoveRole", "RemoveUser", "UpdateAccount",
+                             "UpdateAttribute", "UpdateUser"]
+    assert all(name == kind.action for name, kind in STEPS.items())
 
 
 def test_new_customer_is_one_account_call_and_one_user_call_per_contact() -> None:

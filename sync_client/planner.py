@@ -18,24 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .erp import Contact, Customer
+from .roles import ADMIN, PURCHASER, ROLE_NAMES
+from .steps import (AddAccount, AddAttribute, AddRole, AddUser, DeleteAttribute, RemoveRole,
+                    RemoveUser, Step, UpdateAccount, UpdateAttribute, UpdateUser)
 
-ADMIN, PURCHASER, NONPURCHASER = 1, 2, 3
-ROLE_NAMES = {ADMIN: "Admin", PURCHASER: "Purchaser", NONPURCHASER: "Nonpurchaser"}
 ATTRIBUTE_NAMESPACE = "tenant"
-
-
-@dataclass
-class Step:
-    """One write the sync will make, and why."""
-
-    action: str          # AddAccount, UpdateAccount, AddAttribute, ..., AddRole, RemoveUser
-    action_type: str     # the log's action type: Customer Sync, Customer Attribute, ...
-    reason: str
-    body: dict[str, Any] | None = None
-    contact_id: int | None = None
-    user_id: str | None = None
-    role_id: int | None = None
-    fqn: str | None = None
 
 
 @dataclass
@@ -180,16 +167,14 @@ def plan_customer(customer: Customer, account: dict[str, Any] | None,
     managed = {u["userId"] for u in matched.values()} | {s.user_id for s in removals}
     plan.unmanaged = [u for u in users if u["userId"] not in managed and not u.get("isRemoved")]
     if prune:
-        removals.extend(Step("RemoveUser", "Customer Contact",
-                             "user matches no ERP contact (--prune)", user_id=u["userId"])
+        removals.extend(RemoveUser("user matches no ERP contact (--prune)", user_id=u["userId"])
                         for u in plan.unmanaged)
     plan.steps.extend(grants + revokes + removals)
     return plan
 
 
 def _removal(contact_id: int | None, user: dict[str, Any], why: str) -> Step:
-    return Step("RemoveUser", "Customer Contact", why, contact_id=contact_id,
-                user_id=user["userId"])
+    return RemoveUser(why, contact=contact_id, user_id=user["userId"])
 
 
 def _plan_account(plan: Plan, customer: Customer, account: dict[str, Any] | None) -> None:
@@ -198,27 +183,22 @@ def _plan_account(plan: Plan, customer: Customer, account: dict[str, Any] | None
     if account is None:
         body = {**wanted, "attributes": [{"fullyQualifiedName": fqn, "values": values}
                                          for fqn, values in attributes.items()]}
-        plan.steps.append(Step("AddAccount", "Customer Sync", "no B2B account has this "
-                               "externalId yet", body=body))
+        plan.steps.append(AddAccount("no B2B account has this externalId yet", body=body))
         return
     changed = sorted(k for k, v in wanted.items() if account.get(k) != v)
     if changed:
-        plan.steps.append(Step("UpdateAccount", "Customer Sync",
-                               f"changed in the ERP: {', '.join(changed)}", body=wanted))
+        plan.steps.append(UpdateAccount(f"changed in the ERP: {', '.join(changed)}", body=wanted))
     current = {a["fullyQualifiedName"].casefold(): a for a in account.get("attributes") or []}
     for fqn, values in attributes.items():
         existing = current.pop(fqn.casefold(), None)
         body = {"fullyQualifiedName": fqn, "values": values}
         if existing is None:
-            plan.steps.append(Step("AddAttribute", "Customer Attribute", "new in the ERP",
-                                   body=body, fqn=fqn))
+            plan.steps.append(AddAttribute("new in the ERP", body=body, fqn=fqn))
         elif [str(v) for v in existing.get("values") or []] != values:
-            plan.steps.append(Step("UpdateAttribute", "Customer Attribute",
-                                   "value changed in the ERP", body=body,
-                                   fqn=existing["fullyQualifiedName"]))
+            plan.steps.append(UpdateAttribute("value changed in the ERP", body=body,
+                                              fqn=existing["fullyQualifiedName"]))
     for existing in current.values():
-        plan.steps.append(Step("DeleteAttribute", "Customer Attribute", "not in the ERP",
-                               fqn=existing["fullyQualifiedName"]))
+        plan.steps.append(DeleteAttribute("not in the ERP", fqn=existing["fullyQualifiedName"]))
 
 
 def _plan_contact(plan: Plan, contact: Contact, user: dict[str, Any] | None, default_role: int,
@@ -227,26 +207,23 @@ def _plan_contact(plan: Plan, contact: Contact, user: dict[str, Any] | None, def
     role = desired_role(contact, default_role)
     if user is None or user.get("isRemoved"):
         reason = "new contact" if user is None else "contact is active again"
-        plan.steps.append(Step("AddUser", "Customer Contact", reason,
-                               body={**wanted, "roles": [{"roleId": role}]},
-                               contact_id=contact.contact_id))
+        plan.steps.append(AddUser(reason, body={**wanted, "roles": [{"roleId": role}]},
+                                  contact=contact.contact_id))
         return
     changed = sorted(k for k, v in wanted.items() if user.get(k) != v)
     if changed:
-        plan.steps.append(Step("UpdateUser", "Customer Contact",
-                               f"changed in the ERP: {', '.join(changed)}", body=wanted,
-                               contact_id=contact.contact_id, user_id=user["userId"]))
+        plan.steps.append(UpdateUser(f"changed in the ERP: {', '.join(changed)}", body=wanted,
+                                     contact=contact.contact_id, user_id=user["userId"]))
     held = _role_ids(user)
     if role not in held:
-        grants.append(Step("AddRole", "Customer Contact",
-                           f"{'primary contact' if role == ADMIN else 'contact'} needs "
-                           f"{ROLE_NAMES[role]}", contact_id=contact.contact_id,
-                           user_id=user["userId"], role_id=role))
+        grants.append(AddRole(f"{'primary contact' if role == ADMIN else 'contact'} needs "
+                              f"{ROLE_NAMES[role]}", contact=contact.contact_id,
+                              user_id=user["userId"], role_id=role))
     for extra in sorted(held & set(ROLE_NAMES) - {role}):
-        revokes.append(Step("RemoveRole", "Customer Contact",
-                            f"{ROLE_NAMES[extra]} belongs to "
-                            f"{'the primary contact' if extra == ADMIN else 'other contacts'}",
-                            contact_id=contact.contact_id, user_id=user["userId"], role_id=extra))
+        revokes.append(RemoveRole(f"{ROLE_NAMES[extra]} belongs to "
+                                  f"{'the primary contact' if extra == ADMIN else 'other contacts'}",
+                                  contact=contact.contact_id, user_id=user["userId"],
+                                  role_id=extra))
 
 
 def _plan_deleted(plan: Plan, customer: Customer, users: list[dict[str, Any]],
