@@ -35,8 +35,10 @@ install-test: $(VENV)/.installed-test
 serve: install
 	$(BIN)/b2b-mock serve --host $(HOST) --port $(PORT) --db $(DB) --seed $(SEED)
 
-# Every test, then the HTTP and contract tests again on stock Connexion (the speed-ups off).
+# The type check, every test, then the HTTP and contract tests again on stock Connexion (the
+# speed-ups off).
 test: install-test browser
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 	B2B_MOCK_SPEEDUPS=0 $(BIN)/python -m pytest -q -m "not speedups" tests contract_tests/test_conformance.py
 

@@ -49,7 +49,7 @@ def show_accounts(url: str, only: str | None = None) -> None:
                          timeout=10).json()["access_token"]
     session.headers.update({"Authorization": f"Bearer {token}", "x-vol-tenant": str(TENANT)})
     base = url + "/api/commerce/customer/b2baccounts"
-    params = {"pageSize": 200, "sortBy": "externalId asc"}
+    params: dict[str, str | int] = {"pageSize": 200, "sortBy": "externalId asc"}
     if only:
         params["filter"] = f"externalId eq '{only}'"
     for account in session.get(base, params=params, timeout=10).json()["items"]:
@@ -73,7 +73,8 @@ def writes_since(url: str, seq: int) -> tuple[int, int]:
 
 
 def last_seq(url: str) -> int:
-    items = requests.get(url + "/_mock/journal", params={"order": "newest", "limit": 1},
+    newest: dict[str, str | int] = {"order": "newest", "limit": 1}
+    items = requests.get(url + "/_mock/journal", params=newest,
                          timeout=10).json()["items"]
     return items[0]["seq"] if items else 0
 

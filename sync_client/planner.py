@@ -136,7 +136,7 @@ def plan_customer(customer: Customer, account: dict[str, Any] | None,
     plan.matches = {cid: u["userId"] for cid, u in matched.items()}
     grants: list[Step] = []
     revokes: list[Step] = []
-    removals: list[Step] = []
+    removals: list[RemoveUser] = []
     seen_emails: dict[str, int] = {}
     for contact in contacts:
         user = matched.get(contact.contact_id)
@@ -169,11 +169,11 @@ def plan_customer(customer: Customer, account: dict[str, Any] | None,
     if prune:
         removals.extend(RemoveUser("user matches no ERP contact (--prune)", user_id=u["userId"])
                         for u in plan.unmanaged)
-    plan.steps.extend(grants + revokes + removals)
+    plan.steps.extend([*grants, *revokes, *removals])
     return plan
 
 
-def _removal(contact_id: int | None, user: dict[str, Any], why: str) -> Step:
+def _removal(contact_id: int | None, user: dict[str, Any], why: str) -> RemoveUser:
     return RemoveUser(why, contact=contact_id, user_id=user["userId"])
 
 
@@ -228,7 +228,7 @@ def _plan_contact(plan: Plan, contact: Contact, user: dict[str, Any] | None, def
 
 def _plan_deleted(plan: Plan, customer: Customer, users: list[dict[str, Any]],
                   refs: dict[int, str], matched: dict[int, dict[str, Any]],
-                  removals: list[Step]) -> None:
+                  removals: list[RemoveUser]) -> None:
     """Users of contacts that earlier runs synced and that the ERP no longer has."""
     present = {c.contact_id for c in customer.contacts}
     by_id = {u["userId"]: u for u in users}

@@ -81,7 +81,9 @@ class RefStore:
     def flush(self, force: bool = False) -> None:
         """Write to disk when enough has changed (or now, with ``force``)."""
         if self._dirty and (force or self._dirty >= FLUSH_EVERY):
-            self.db.storage.flush()
+            storage = self.db.storage
+            assert isinstance(storage, CachingMiddleware)
+            storage.flush()
             self._dirty = 0
 
     def close(self) -> None:

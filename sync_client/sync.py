@@ -66,7 +66,7 @@ class Syncer:
     def run(self, customers: Iterable[Customer], progress: bool = False) -> RunResult:
         result = RunResult()
         start = len(self.client.calls)
-        items = list(customers)
+        items: Iterable[Customer] = list(customers)
         if progress:
             from tqdm import tqdm
 

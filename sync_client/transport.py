@@ -40,12 +40,12 @@ class DeadlineRetry(Retry):
     def new(self, **kwargs: Any) -> "DeadlineRetry":
         kwargs.setdefault("deadline", self.deadline)
         kwargs.setdefault("started", self.started if self.started is not None else time.monotonic())
-        return super().new(**kwargs)  # type: ignore[return-value]
+        return super().new(**kwargs)
 
     def increment(self, *args: Any, **kwargs: Any) -> "DeadlineRetry":
         retry = super().increment(*args, **kwargs)
         if retry.started is not None and time.monotonic() - retry.started > self.deadline:
-            raise MaxRetryError(kwargs.get("_pool"), kwargs.get("url"),
+            raise MaxRetryError(kwargs.get("_pool"), kwargs.get("url"),  # type: ignore[arg-type]
                                 RuntimeError(f"gave up after {self.deadline:g} s of retries"))
         return retry
 
@@ -169,8 +169,8 @@ class EnvironmentOnceSession(requests.Session):
         self._environment: dict[tuple[str, str, str | None],
                                 tuple[dict[str, str], str | None]] = {}
 
-    def merge_environment_settings(self, url: str, proxies: Any, stream: Any, verify: Any,
-                                   cert: Any) -> dict[str, Any]:
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
+                                   cert: Any) -> Any:
         if not self.trust_env:
             return super().merge_environment_settings(url, proxies, stream, verify, cert)
         no_proxy = proxies.get("no_proxy") if proxies is not None else None

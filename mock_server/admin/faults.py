@@ -165,7 +165,7 @@ class FaultBook:
             self._faults.append(fault)
         return fault
 
-    def list(self) -> list[dict[str, Any]]:
+    def rules(self) -> list[dict[str, Any]]:
         with self._lock:
             return [f.to_dict() for f in self._faults]
 

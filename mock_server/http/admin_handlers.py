@@ -80,7 +80,7 @@ def clear_journal() -> Reply:
 
 
 def list_faults() -> Reply:
-    return {"items": current_mock().faults.list()}, 200
+    return {"items": current_mock().faults.rules()}, 200
 
 
 def add_fault(body: dict[str, Any]) -> Reply:

@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import MutableMapping
 from typing import Any
 
 from . import routes
@@ -99,7 +100,7 @@ class FrontDoor:
 
         return TestClient(self, **kwargs)
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -110,7 +111,8 @@ class FrontDoor:
             return
         await self._tracked(scope, receive, send, path)
 
-    async def _tracked(self, scope: dict[str, Any], receive: Any, send: Any, path: str) -> None:
+    async def _tracked(self, scope: MutableMapping[str, Any], receive: Any, send: Any,
+                       path: str) -> None:
         method: str = scope["method"]
         named = scope_of_call(scope, self.state.settings.default_tenant)
         operation, account_id = routes.describe(method, path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 from ..domain.tenancy import Scope
@@ -33,7 +33,7 @@ def scope_from_headers(headers: Iterable[tuple[bytes, bytes]], default_tenant: i
     return Scope(tenant or default_tenant, site)
 
 
-def scope_of_call(asgi_scope: dict[str, Any], default_tenant: int) -> Scope:
+def scope_of_call(asgi_scope: MutableMapping[str, Any], default_tenant: int) -> Scope:
     """The scope of a call: the one the front door read, or read from its headers now."""
     named: Scope | None = asgi_scope.get(SCOPE_KEY)
     if named is None:

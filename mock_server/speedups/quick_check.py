@@ -70,7 +70,7 @@ def _type_and_enum(schema: dict[str, Any]) -> Check | None:
         return None
     if kind is not None and (not isinstance(kind, str) or kind not in _TYPES):
         raise _NoShortcut
-    types = _TYPES.get(kind, ())
+    types = _TYPES.get(kind, ()) if kind is not None else ()
     nullable = bool(schema.get("nullable") or schema.get("x-nullable") is True)
 
     def passes(value: Any) -> bool:

@@ -16,6 +16,7 @@ and go through Connexion's own code.
 from __future__ import annotations
 
 import copy
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import parse_qsl
@@ -78,7 +79,7 @@ class RequestPlan:
         self._header_keys = frozenset(r.key.encode("latin-1") for r in rules
                                       if r.location == "header")
 
-    def read(self, scope: dict[str, Any]) -> dict[str, Any]:
+    def read(self, scope: MutableMapping[str, Any]) -> dict[str, Any]:
         """The request's parameter values by spec name (query defaults filled in); headers are
         checked but not returned, as Connexion passes none to handlers.
 
@@ -144,13 +145,16 @@ class RequestPlan:
 
 def plan_for(operation: Any) -> RequestPlan | None:
     """The plan of a Connexion operation, or None when it needs Connexion's general code."""
-    rules = []
+    if any(p["in"] not in _LOCATIONS for p in operation.parameters):
+        return None
+    rules: list[_Rule] = []
     for location in _LOCATIONS:
         for parameter in operation.parameters:
             if parameter["in"] == location:
-                rules.append(_rule(parameter))
-    if any(p["in"] not in _LOCATIONS for p in operation.parameters) or None in rules:
-        return None
+                rule = _rule(parameter)
+                if rule is None:
+                    return None
+                rules.append(rule)
     body_name, body_default, body_nullable = None, None, False
     if operation.request_body:
         consumes = operation.consumes

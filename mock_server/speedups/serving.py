@@ -51,7 +51,7 @@ class _PlannedParameterDecorator(AsyncParameterDecorator):
 
     def __init__(self, *, operation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.sanitize_fn = functools.cache(self.sanitize_fn)
+        self.sanitize_fn: Callable[[str], str] = functools.cache(self.sanitize_fn)
         self.plan = plan_for(operation)
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:

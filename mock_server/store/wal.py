@@ -46,7 +46,7 @@ def replay(path: Path) -> Iterator[list[Op]]:
                 record = json.loads(raw)
             except ValueError:
                 break
-            yield [tuple(op) for op in record]  # type: ignore[misc]
+            yield [(op[0], op[1], op[2], op[3]) for op in record]
 
 
 class WriteAheadLog:

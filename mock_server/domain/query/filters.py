@@ -364,7 +364,7 @@ def _compile(path: tuple[str, ...], op: str, kind: str, values: list[Any]) -> Pr
         targets = [None if v is _NULL else v for v in values]
         return lambda doc: read(doc) in targets
     if op in ("sw", "cont"):
-        needle = value.lower()
+        needle = str(value).lower()
         if op == "sw":
             return lambda doc: isinstance(v := read(doc), str) and v.lower().startswith(needle)
         return lambda doc: isinstance(v := read(doc), str) and needle in v.lower()
