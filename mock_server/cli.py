@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -284,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Connexion imports Starlette's test client at import, and Starlette 1.x warns there that it
+    # prefers httpx2 to httpx: nothing a user of the command can act on.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     args = build_parser().parse_args(argv)
     if getattr(args, "action", None) == "add" and not args.kind:
         raise SystemExit("b2b-mock fault add: --kind is required")
