@@ -1,6 +1,6 @@
 """What a sync must do for one customer: a pure function of the ERP record and the B2B state.
 
-The rules (the walkthrough's, see B2B_DOMAIN.md):
+The rules (those of the connector walkthrough, see the README's sync section):
 
 * the customer is a B2B account: ``externalId`` = customer id, ``companyOrOrganization`` = name;
 * each contact that is active and enabled for the connection is an active user, its e-mail its

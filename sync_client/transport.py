@@ -159,8 +159,8 @@ class EnvironmentOnceSession(requests.Session):
     host rather than at every call.
 
     ``requests`` looks them up again for each request, going through every environment variable
-    twice (and the proxy bypass rules): a fifth of a sync's time against b2b-mock (200 customers
-    with 5 contacts: 4.8 -> 3.7 s). The answers are the same as ``requests``' own for as long as
+    twice (and the proxy bypass rules), a large part of a sync's time against a local service.
+    The answers are the same as ``requests``' own for as long as
     the environment does not change under a running session.
     """
 

@@ -5,12 +5,12 @@ and after the answer it records method, path, tenant, status, duration and both 
 Calls to the operator's own API (``/_mock``) and to the API docs are neither journaled nor faulted.
 
 It also keeps the promise that an acknowledged write is on disk. A B2B call's writes go to the
-store's journal without waiting for its fsync (``Store.deferred_sync``); when the call's answer
-starts while a line of its own is not on disk yet, the answer is held here and sent once the
-fsync that covers it is done, or replaced by a 500 when that fsync fails. Waiting here rather
-than in the handler matters for speed: a coroutine that waits suspends, and resumes, every
-frame of the await chain above it: two dozen and more inside Connexion and Starlette, ~125 us of
-CPU per write (16 writers in process); here there are four.
+store's write-ahead log without waiting for its fsync (``Store.deferred_sync``); when the call's
+answer starts while a line of its own is not on disk yet, the answer is held here and sent once
+the fsync that covers it is done, or replaced by a 500 when that fsync fails. Waiting here
+rather than in the handler matters for speed: a coroutine that waits suspends, and resumes,
+every frame of the await chain above it, two dozen and more inside Connexion and Starlette;
+here there are four.
 """
 
 from __future__ import annotations
