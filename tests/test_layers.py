@@ -1,0 +1,60 @@
+"""The layers of ARCHITECTURE.md hold: the domain does no I/O and imports no framework or store,
+the store knows nothing of the domain, and no module imports a layer above its own."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "mock_server"
+
+# layer -> what its modules must not import (absolute module names, prefixes)
+FORBIDDEN = {
+    "domain": ("connexion", "starlette", "uvicorn", "requests", "tinydb", "os", "io", "pathlib",
+               "socket", "open", "mock_server.store", "mock_server.http", "mock_server.admin",
+               "mock_server.speedups", "mock_server.app", "mock_server.cli", "mock_server.state",
+               "mock_server.service", "mock_server.openapi", "mock_server.testing"),
+    "store": ("connexion", "starlette", "mock_server.domain", "mock_server.http",
+              "mock_server.admin", "mock_server.speedups", "mock_server.app"),
+    "admin": ("connexion", "starlette", "mock_server.http", "mock_server.speedups",
+              "mock_server.app", "mock_server.cli"),
+    "http": ("mock_server.speedups", "mock_server.app", "mock_server.cli"),
+    "testing": ("connexion", "mock_server.app", "mock_server.http", "mock_server.store"),
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    """The absolute names a module imports (relative imports resolved)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "open":
+            found.add("open")
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_a_layer_imports_nothing_it_must_not(layer: str) -> None:
+    offences = []
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        for name in imports_of(path):
+            if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN[layer]):
+                offences.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert offences == []
+
+
+def test_the_layer_check_sees_a_forbidden_import(tmp_path: Path) -> None:
+    module = PACKAGE / "domain" / "users.py"
+    assert "mock_server.domain.query.paging.ListQuery" in imports_of(module)
+    assert not any(name.startswith("mock_server.store") for name in imports_of(module))
