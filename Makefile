@@ -7,7 +7,7 @@ PORT   ?= 8080
 DB     ?= data/b2b-mock.json
 SEED   ?= fixtures/seed_accounts.json
 
-.PHONY: serve test test-thorough contract demo bench browser install install-test clean
+.PHONY: serve test test-thorough contract demo bench browser install install-test clean spec-patterns
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ contract: install-test
 # Speed as ratios measured in one run (uses wrk when installed, Prism via npx when npm is).
 bench: install
 	$(BIN)/python bench/run.py
+
+# Rewrite the filter, sortBy and responseFields patterns of the spec from the schemas' fields.
+spec-patterns: install
+	$(BIN)/python -m contract_tests.spec_patterns
 
 demo: install
 	$(BIN)/python -m sync_client.demo

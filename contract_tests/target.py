@@ -17,8 +17,6 @@ import schemathesis
 
 from mock_server import openapi
 
-from . import strategies
-
 TICKET_PATH = "/api/platform/applications/authtickets/oauth"
 LIVE_URL = os.environ.get("B2B_CONTRACT_URL", "").rstrip("/")
 CLIENT_ID = os.environ.get("B2B_CLIENT_ID", "b2b-mock-client")
@@ -30,7 +28,6 @@ EXCLUDED_CHECKS: dict[str, str] = {}
 
 
 def _load() -> tuple[Any, Any]:
-    strategies.register()
     if LIVE_URL:
         loaded = schemathesis.openapi.from_dict(openapi.load("b2baccounts.yaml"))
         loaded.config.update(base_url=LIVE_URL + "/api")

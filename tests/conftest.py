@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,7 +53,7 @@ class Api:
     def add_account(self, **fields: Any) -> dict[str, Any]:
         body = {"companyOrOrganization": "Facebook", "externalId": "C000000288", **fields}
         response = self.post(json=body)
-        assert response.status_code == 201, response.text
+        assert response.status_code == 200, response.text
         return response.json()
 
     def add_user(self, account_id: int, email: str = "markz@test.com", roles: tuple = (),
@@ -61,18 +62,29 @@ class Api:
         if roles:
             user["roles"] = [{"roleId": r} for r in roles]
         response = self.post(f"/{account_id}/user", json={"b2BUser": user, "isImport": False})
-        assert response.status_code == 201, response.text
+        assert response.status_code == 200, response.text
         return response.json()
 
 
 def assert_error(response: Any, status: int, code: str, *words: str) -> dict[str, Any]:
-    """The response is the service's error format with this status, code and message words."""
+    """The response is the service's error format, as the official SDKs read it, with this
+    status, code and message words, and (from the service) a correlation id."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
+    if not response.request.url.path.startswith("/_mock"):  # the service's, not the operator's
+        assert re.fullmatch(r"[0-9a-f]{32}", response.headers.get("x-vol-correlation", "")), \
+            response.headers
     body = response.json()
     assert body["errorCode"] == code, body
     assert body["applicationName"] == "Customer"
-    assert isinstance(body["items"], list) and isinstance(body["additionalData"], list)
+    assert set(body["exceptionDetail"]) == {"message", "source", "stackTrace", "targetSite",
+                                            "type"}
+    assert body["exceptionDetail"]["stackTrace"] is None
+    assert isinstance(body["additionalErrorData"], list)
+    assert all(set(item) == {"name", "value"} for item in body["additionalErrorData"])
+    assert [set(item) for item in body["items"]] == [
+        {"applicationName", "errorCode", "message", "additionalErrorData"}]
+    assert body["items"][0]["errorCode"] == code
     for word in words:
         assert word.lower() in body["message"].lower(), body["message"]
     return body

@@ -10,12 +10,73 @@ from conftest import BASE, CREDENTIALS, TICKETS, Api, assert_error
 from mock_server.config import Settings
 
 
-def test_ticket_has_the_platforms_fields(client) -> None:
+APP_TICKETS = "/api/platform/applications/authtickets"
+
+
+def test_ticket_has_exactly_the_published_fields(client) -> None:
+    """The published OAuthAccessTokenResponse allows no other properties."""
     ticket = client.post(TICKETS, json=CREDENTIALS).json()
+    assert set(ticket) == {"access_token", "token_type", "expires_in", "refresh_token"}
     assert ticket["token_type"] == "bearer"
     assert ticket["expires_in"] == 3600
     assert ticket["access_token"] and ticket["refresh_token"]
-    assert ticket["refresh_token_expires_in"] > ticket["expires_in"]
+
+
+def test_the_ticket_request_may_be_a_form(client) -> None:
+    form = client.post(TICKETS, data={"client_id": "b2b-mock-client",
+                                      "client_secret": "b2b-mock-secret",
+                                      "grant_type": "client_credentials"})
+    assert form.status_code == 200, form.text
+    assert client.get(BASE, headers={"Authorization": f"Bearer {form.json()['access_token']}"}
+                      ).status_code == 200
+    assert_error(client.post(TICKETS, data={"client_id": "b2b-mock-client",
+                                            "client_secret": "wrong"}), 401, "UNAUTHORIZED")
+
+
+def test_the_sdks_renewal_sends_credentials_and_the_refresh_token(client) -> None:
+    """The official SDK renews with grant_type client_credentials plus the refresh token."""
+    first = client.post(TICKETS, json=CREDENTIALS).json()
+    renewed = client.post(TICKETS, json={**CREDENTIALS, "refresh_token": first["refresh_token"]})
+    assert renewed.status_code == 200
+    assert_error(client.get(BASE, headers={"Authorization": f"Bearer {first['access_token']}"}),
+                 401, "UNAUTHORIZED")
+
+
+def test_app_authenticate_refresh_ticket_and_delete(client) -> None:
+    ticket = client.post(APP_TICKETS, json={"applicationId": "b2b-mock-client",
+                                            "sharedSecret": "b2b-mock-secret"})
+    assert ticket.status_code == 200, ticket.text
+    body = ticket.json()
+    assert set(body) == {"accessToken", "refreshToken", "accessTokenExpiration",
+                         "refreshTokenExpiration"}
+    assert body["accessTokenExpiration"] < body["refreshTokenExpiration"]
+    renewed = client.put(APP_TICKETS + "/refresh-ticket",
+                         json={"refreshToken": body["refreshToken"]})
+    assert renewed.status_code == 200
+    assert_error(client.put(APP_TICKETS + "/refresh-ticket",
+                            json={"refreshToken": body["refreshToken"]}), 401, "UNAUTHORIZED")
+    headers = {"Authorization": f"Bearer {renewed.json()['accessToken']}"}
+    assert client.get(BASE, headers=headers).status_code == 200
+    ended = client.delete(f"{APP_TICKETS}/{renewed.json()['refreshToken']}")
+    assert ended.status_code == 200 and ended.content == b""
+    assert_error(client.get(BASE, headers=headers), 401, "UNAUTHORIZED")
+    assert_error(client.post(APP_TICKETS, json={"applicationId": "b2b-mock-client",
+                                                "sharedSecret": "nope"}), 401, "UNAUTHORIZED")
+
+
+def test_a_secret_in_any_script_is_a_401_not_a_500(client) -> None:
+    assert_error(client.post(TICKETS, json={**CREDENTIALS, "client_secret": "défi ☃"}), 401,
+                 "UNAUTHORIZED")
+
+
+def test_the_sdks_tenant_lookup(client, api) -> None:
+    """Given only credentials, the official SDK asks for the tenant's domain first."""
+    tenant = client.get("/api/platform/tenants/12345", headers=api.headers())
+    assert tenant.status_code == 200
+    body = tenant.json()
+    assert body["id"] == 12345 and body["domain"] == "testserver"
+    assert [site["tenantId"] for site in body["sites"]] == [12345]
+    assert_error(client.get("/api/platform/tenants/12345"), 401, "UNAUTHORIZED")
 
 
 def test_calls_need_a_valid_bearer_token(client, api) -> None:

@@ -56,18 +56,20 @@ def test_an_indexed_list_answers_what_a_scan_answers(bodies, renames, text, sort
     """Accounts are added, listed (which builds the ordered indexes), renamed, listed again."""
     store = open_store()
     call = Call(store, b2b_catalog(), SCOPE, "test")
-    ids, external = [], set()
+    ids, external = [], set()  # externalIds are unique regardless of case
     for body in bodies:
-        if body["externalId"] in external:
+        key = body["externalId"].casefold() if body["externalId"] else None
+        if key in external:
             body = {**body, "externalId": None}
-        external.add(body["externalId"])
+        external.add(key)
         ids.append(accounts.add_account(call, body)["id"])
     query = ListQuery(filter=text, sort_by=sort, page_size=200)
     accounts.list_accounts(call, query)  # builds the ordered indexes before the renames
     for at, field, value in renames:
-        if field == "externalId" and value in external:
-            continue
-        external.add(value)
+        if field == "externalId":
+            if value.casefold() in external:
+                continue
+            external.add(value.casefold())
         accounts.update_account(call, ids[at % len(ids)], {field: value})
     answered = accounts.list_accounts(call, query)
     matches = parse_filter(text, accounts.account_fields(call))

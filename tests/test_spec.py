@@ -27,7 +27,7 @@ SEED_OPERATIONS = {
 }
 
 
-@pytest.mark.parametrize("name", ["b2baccounts.yaml", "authtickets.yaml", "mock_admin.yaml"])
+@pytest.mark.parametrize("name", ["b2baccounts.yaml", "platform.yaml", "mock_admin.yaml"])
 def test_spec_is_valid_openapi(name: str) -> None:
     validate(spec.load(name))
 
@@ -66,11 +66,11 @@ def test_account_and_user_schemas_carry_every_seed_property() -> None:
 def test_create_operations_link_to_the_operations_that_use_the_new_ids() -> None:
     paths = spec.load()["paths"]
     base = "/commerce/customer/b2baccounts"
-    account_links = paths[base]["post"]["responses"]["201"]["links"]
+    account_links = paths[base]["post"]["responses"]["200"]["links"]
     assert account_links["AddUser"]["parameters"] == {"accountId": "$response.body#/id"}
-    user_links = paths[base + "/{accountId}/user"]["post"]["responses"]["201"]["links"]
+    user_links = paths[base + "/{accountId}/user"]["post"]["responses"]["200"]["links"]
     assert user_links["AddUserRoleAsync"]["parameters"]["userId"] == "$response.body#/userId"
     assert "RemoveUser" in user_links
-    attribute_links = paths[base + "/{accountId}/attributes"]["post"]["responses"]["201"]["links"]
+    attribute_links = paths[base + "/{accountId}/attributes"]["post"]["responses"]["200"]["links"]
     assert attribute_links["DeleteB2BAccountAttribute"]["parameters"]["attributeFQN"] == \
         "$response.body#/fullyQualifiedName"

@@ -1,4 +1,4 @@
-"""Tenants (and sites) never see each other's data."""
+"""Tenants never see each other's data; a site within a tenant sees all of it."""
 
 from __future__ import annotations
 
@@ -34,12 +34,16 @@ def test_the_same_account_id_means_different_accounts(client) -> None:
     assert two.get(f"/{b['id']}").json()["companyOrOrganization"] == "Two"
 
 
-def test_sites_partition_within_a_tenant(client) -> None:
+def test_a_site_does_not_hide_the_tenants_accounts(client) -> None:
+    """Accounts belong to the tenant's customer sets, which span its sites."""
     plain = Api(client, tenant=5)
-    plain.add_account()
-    site = plain.get(headers={"x-vol-site": "77"}).json()
-    assert site["totalCount"] == 0
-    assert plain.get().json()["totalCount"] == 1
+    created = plain.add_account()
+    on_site = plain.get(headers={"x-vol-site": "77"}).json()
+    assert [a["id"] for a in on_site["items"]] == [created["id"]]
+    from_site = plain.post(headers={"x-vol-site": "78"},
+                           json={"companyOrOrganization": "Made on a site", "externalId": "S1"})
+    assert plain.get(f"/{from_site.json()['id']}").status_code == 200
+    assert plain.get().json()["totalCount"] == 2
 
 
 def test_requests_without_a_tenant_use_the_default(client) -> None:

@@ -1,7 +1,7 @@
 """Loading accounts, users, roles and attributes from a seed file, through the domain rules.
 
 A seed file is JSON: ``{"tenant": 1, "accounts": [{...account..., "users": [{...b2BUser...,
-"roles": [{"roleId": 1}]}]}]}``; ``tenant`` (and ``site``) are optional. A seed may also be a
+"roles": [{"roleId": 1}]}]}]}``; ``tenant`` is optional. A seed may also be a
 list of such objects, one per tenant.
 """
 
@@ -45,8 +45,7 @@ def load_seed_data(store: Store, catalog: Catalog, data: Any,
 def _load(store: Store, catalog: Catalog, data: Any, default_tenant: int) -> dict[str, int]:
     counts = {"accounts": 0, "users": 0}
     for part in data if isinstance(data, list) else [data]:
-        scope = Scope(int(part.get("tenant", default_tenant)),
-                      int(part["site"]) if part.get("site") else None)
+        scope = Scope(int(part.get("tenant", default_tenant)))
         call = Call(store, catalog, scope, SEED_ACTOR)
         for account in part.get("accounts", []):
             fields = {k: v for k, v in account.items() if k != "users"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from . import attributes, audit
+from . import attributes, audit, users
 from .call import Call
 from .errors import already_exists, bad_request
 from .query.filters import Filter, parse_datetime
@@ -22,7 +22,16 @@ TEXT_FIELDS = ("companyOrOrganization", "externalId", "taxId")
 DEFAULTS: dict[str, Any] = {
     "accountType": "B2B", "companyOrOrganization": None, "customerSet": None,
     "customerSinceDate": None, "externalId": None, "isActive": True, "priceList": None,
-    "taxExempt": False, "taxId": None,
+    "taxExempt": False, "taxId": None, "approvalStatus": None, "parentAccountId": None,
+    "priority": None, "migrationRequired": False,
+}
+# What an account holds that other operations (or nothing in the mock) manage: answered as the
+# service answers an account that has none of them.
+MANAGED: dict[str, Any] = {
+    "contacts": [], "notes": [], "segments": [], "salesReps": [],
+    "commerceSummary": {"totalOrderAmount": {"currencyCode": "USD", "amount": 0},
+                        "orderCount": 0, "lastOrderDate": None, "wishlistCount": 0,
+                        "visitsCount": 0},
 }
 
 
@@ -61,13 +70,15 @@ def _check_external_id_free(call: Call, external_id: str | None,
 
 
 def present(call: Call, doc: dict[str, Any], with_users: bool = True) -> dict[str, Any]:
-    """The account as the service answers it, with its users when asked.
+    """The account as the service answers it, with its users when asked (every field of the
+    published model, a root account being its own root).
 
     Stored documents are never changed in place, so they go out uncopied.
     """
-    body = dict(doc)
+    body = {**DEFAULTS, **MANAGED, "rootAccountId": doc["id"], **doc}
     if with_users:
-        body["users"] = call.store.docs(call.scope.users(doc["id"]))
+        body["users"] = [users.present(user)
+                         for user in call.store.docs(call.scope.users(doc["id"]))]
     return body
 
 

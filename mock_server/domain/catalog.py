@@ -35,20 +35,31 @@ class Catalog:
         return None
 
     def field_types(self, schema_name: str) -> dict[str, str]:
-        """Filterable/sortable fields of a response schema: scalar properties and audit dates."""
+        """Filterable/sortable fields of a response schema: its scalar properties, the dates and
+        names of its audit block both nested (``auditInfo.createDate``) and flattened
+        (``createDate``), as the service's examples filter and sort on them. A schema marked
+        ``x-b2b-audited`` keeps an audit block it does not answer; its flattened names count too.
+        """
         found = self._field_types.get(schema_name)
         if found is None:
             found = self._field_types[schema_name] = {}
-            for name, prop in self._schema(schema_name).get("properties", {}).items():
+            schema = self._schema(schema_name)
+            for name, prop in schema.get("properties", {}).items():
                 scalar = self._scalar_type(prop)
                 if scalar:
                     found[name] = scalar
-                elif prop.get("$ref", "").endswith("/AuditInfo"):
-                    for audit_name, audit_prop in self._schema("AuditInfo")["properties"].items():
-                        audit_type = self._scalar_type(audit_prop)
-                        if audit_type:
-                            found[f"{name}.{audit_name}"] = audit_type
+                elif prop.get("$ref", "").endswith("/AdminUserAuditInfo"):
+                    found.update({f"{name}.{audit}": kind
+                                  for audit, kind in self._audit_fields().items()})
+                    found.update(self._audit_fields())
+            if schema.get("x-b2b-audited"):
+                found.update(self._audit_fields())
         return found
+
+    def _audit_fields(self) -> dict[str, str]:
+        audit = self._schema("AdminUserAuditInfo")["properties"]
+        return {name: kind for name, prop in audit.items()
+                if (kind := self._scalar_type(prop)) is not None}
 
     def writable_fields(self, schema_name: str) -> dict[str, str]:
         """Scalar fields a client may set, from an input schema."""

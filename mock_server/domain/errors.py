@@ -11,20 +11,20 @@ from typing import Any
 CODES_BY_STATUS = {
     400: "MISSING_OR_INVALID_PARAMETER",
     401: "UNAUTHORIZED",
-    403: "UNAUTHORIZED",
+    403: "FORBIDDEN",
     404: "ITEM_NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     409: "VALIDATION_CONFLICT",
     415: "UNSUPPORTED_MEDIA_TYPE",
     429: "TOO_MANY_REQUESTS",
-    500: "INTERNAL_ERROR",
+    500: "UNEXPECTED_ERROR",
     503: "SERVICE_UNAVAILABLE",
 }
 
 
 def code_for(status: int) -> str:
     """The error code the service gives a status when nothing more precise applies."""
-    return CODES_BY_STATUS.get(status, "INTERNAL_ERROR")
+    return CODES_BY_STATUS.get(status, "UNEXPECTED_ERROR")
 
 
 class ServiceError(Exception):

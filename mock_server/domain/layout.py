@@ -12,12 +12,13 @@ from typing import Any
 
 
 def exact(value: Any) -> Any:
-    """Index key of a field matched as it is (an account's ``externalId``)."""
+    """Index key of a field matched as it is."""
     return value
 
 
 def folded(value: Any) -> Any:
-    """Index key of text matched regardless of case (a user's e-mail and user name)."""
+    """Index key of text matched regardless of case, as every text comparison of the service
+    is (a user's e-mail and user name, an account's ``externalId``)."""
     if not isinstance(value, str):
         return value
     key = value.casefold()
@@ -30,7 +31,7 @@ class TableLayout:
 
     # marker -> {field: key function}: hash indexes, for equality lookups
     indexed: dict[str, dict[str, Callable[[Any], Any]]] = field(default_factory=dict)
-    # marker (a name ending) -> text fields kept sorted by their lower-case form, for prefix
+    # marker (a name ending) -> text fields kept sorted by their case-folded form, for prefix
     # filters (``sw``) and equality without case over many documents
     ordered: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # name endings of tables listed in id order (new ids only grow; imports are sorted)
@@ -38,7 +39,7 @@ class TableLayout:
 
 
 B2B_LAYOUT = TableLayout(
-    indexed={"/accounts": {"externalId": exact},
+    indexed={"/accounts": {"externalId": folded},
              "/users/": {"emailAddress": folded, "userName": folded}},
     ordered={"/accounts": ("companyOrOrganization", "externalId")},
     id_ordered=("/accounts",),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import audit
+
 ADMIN, PURCHASER, NONPURCHASER = 1, 2, 3
 
 ROLE_NAMES: dict[int, str] = {ADMIN: "Admin", PURCHASER: "Purchaser", NONPURCHASER: "Nonpurchaser"}
@@ -18,16 +20,21 @@ def is_known(role_id: int) -> bool:
     return role_id in ROLE_NAMES
 
 
-def role_entry(role_id: int, user_id: str) -> dict[str, Any]:
-    """A role as it appears on a user: id, name and the user it belongs to."""
-    return {"roleId": role_id, "roleName": ROLE_NAMES[role_id], "userId": user_id}
+def role_entry(role_id: int, user_id: str, account_id: int, actor: str) -> dict[str, Any]:
+    """A role as it appears on a user: the role, the user, the account it was given in (its
+    scope), and when and by whom it was given."""
+    return {"roleId": role_id, "roleName": ROLE_NAMES[role_id], "userId": user_id,
+            "assignedInScope": {"type": "Account", "id": account_id, "name": None},
+            "roleResources": [], "roleTags": [], "auditInfo": audit.created(actor)}
 
 
-def with_role(roles: list[dict[str, Any]], role_id: int, user_id: str) -> list[dict[str, Any]]:
+def with_role(roles: list[dict[str, Any]], role_id: int, user_id: str, account_id: int,
+              actor: str) -> list[dict[str, Any]]:
     """``roles`` plus ``role_id``, kept in role-id order; unchanged when already there."""
     if any(r["roleId"] == role_id for r in roles):
         return roles
-    return sorted([*roles, role_entry(role_id, user_id)], key=lambda r: r["roleId"])
+    entry = role_entry(role_id, user_id, account_id, actor)
+    return sorted([*roles, entry], key=lambda r: r["roleId"])
 
 
 def without_role(roles: list[dict[str, Any]], role_id: int) -> list[dict[str, Any]]:

@@ -1,24 +1,25 @@
-"""Tenants and sites: which slice of the store a call sees.
+"""Tenants: which slice of the store a call sees.
 
-Every table name starts with the scope, so one tenant's (or site's) data can never be reached
-from another, and a whole tenant can be listed, exported or dropped by its prefix.
+Every table name starts with the tenant, so one tenant's data can never be reached from another,
+and a whole tenant can be listed, exported or dropped by its prefix. A site does not partition
+data: customer accounts belong to customer sets, which span the tenant's sites.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Scope:
-    """A tenant, and the site within it when the client named one."""
+    """The tenant a call acts in."""
 
     tenant: int
-    site: int | None = None
 
     @property
     def prefix(self) -> str:
-        return f"t{self.tenant}" if self.site is None else f"t{self.tenant}s{self.site}"
+        return f"t{self.tenant}"
 
     @property
     def accounts(self) -> str:
@@ -36,10 +37,25 @@ class Scope:
 
 
 def scope_of_table(table: str) -> Scope:
-    """The scope a table name belongs to (``t12s3/accounts`` -> tenant 12, site 3)."""
+    """The scope a table name belongs to (``t12/accounts`` -> tenant 12)."""
     head, slash, _ = table.partition("/")
-    tenant, _, site = head[1:].partition("s")
-    if not slash or not head.startswith("t") or not tenant.isdigit() or \
-            (site and not site.isdigit()):
+    if not slash or not head.startswith("t") or not head[1:].isdigit():
         raise ValueError(f"'{table}' is not a table name")
-    return Scope(int(tenant), int(site) if site else None)
+    return Scope(int(head[1:]))
+
+
+def tenant_record(tenant: int, domain: str) -> dict[str, Any]:
+    """A tenant as the platform's tenant lookup answers it. Every tenant number is a tenant of
+    the mock, with one site and one catalog (a mock rule: the service's tenants are provisioned,
+    the mock's come into being when named)."""
+    site = {"id": 1, "name": "Main site", "tenantId": tenant, "catalogId": 1,
+            "localeCode": "en-US", "countryCode": "US", "currencyCode": "USD",
+            "domain": domain, "primaryCustomDomain": None, "attributes": []}
+    catalog = {"id": 1, "name": "Catalog", "tenantId": tenant, "masterCatalogId": 1,
+               "defaultLocaleCode": "en-US", "defaultCurrencyCode": "USD"}
+    master = {"id": 1, "name": "Master catalog", "tenantId": tenant,
+              "defaultLocaleCode": "en-US", "defaultCurrencyCode": "USD",
+              "catalogs": [catalog], "supportedLocaleCodes": ["en-US"]}
+    return {"id": tenant, "name": f"Tenant {tenant}", "isDevTenant": True, "domain": domain,
+            "sites": [site], "masterCatalogs": [master], "attributes": [],
+            "lastLoginDate": None, "expiry": None, "isUnified": True}

@@ -1,9 +1,10 @@
-"""Access tickets like the platform's OAuth endpoint hands out, and checking them.
+"""Access tickets like the platform's auth ticket endpoints hand out, and checking them.
 
-An application posts its client id and secret (``grant_type: client_credentials``) and gets an
-access token, its lifetime and a refresh token; a refresh token buys one new ticket and is then
-spent. Tickets live in memory: a restarted mock asks clients to authenticate again, which is what
-a client must cope with anyway.
+An application sends its client id and secret and gets an access token, when it expires and a
+refresh token; a refresh token buys one new ticket and is then spent; ending a ticket (by its
+refresh token) ends both tokens. Tickets belong to the application, not to a tenant: the
+platform issues them on its home host, before any tenant is named. They live in memory: a
+restarted mock asks clients to authenticate again, which a client must cope with anyway.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from .errors import bad_request, unauthorized
@@ -24,74 +27,134 @@ REFRESH_LIFETIME_FACTOR = 24
 
 @dataclass
 class Ticket:
+    """One issued ticket: its two tokens, whose it is and when each token expires."""
+
     client_id: str
-    expires_at: float
+    access_token: str
+    refresh_token: str
+    access_expires: float
+    refresh_expires: float
+
+    def oauth(self, now: float) -> dict[str, Any]:
+        """The ticket as ``POST .../authtickets/oauth`` answers it."""
+        return {"access_token": self.access_token, "token_type": "bearer",
+                "expires_in": max(0, round(self.access_expires - now)),
+                "refresh_token": self.refresh_token}
+
+    def auth_ticket(self) -> dict[str, Any]:
+        """The ticket as ``POST .../authtickets`` and ``refresh-ticket`` answer it."""
+        return {"accessToken": self.access_token, "refreshToken": self.refresh_token,
+                "accessTokenExpiration": _iso(self.access_expires),
+                "refreshTokenExpiration": _iso(self.refresh_expires)}
+
+
+def _iso(moment: float) -> str:
+    return datetime.fromtimestamp(moment, timezone.utc).isoformat(
+        timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _same_secret(given: Any, expected: str) -> bool:
+    """Compare secrets in constant time; any text (and non-text, which never matches) is fine."""
+    if not isinstance(given, str):
+        return False
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"),
+                                  expected.encode("utf-8", "surrogatepass"))
 
 
 @dataclass
 class TicketIssuer:
-    """Issues and checks access tickets for one configured application."""
+    """Issues and checks access tickets for one configured application.
+
+    Tickets are kept in the order they were issued, which is also the order they expire in (one
+    lifetime for all), so dropping the expired ones never looks at a live one.
+    """
 
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
     lifetime: float = DEFAULT_LIFETIME
-    _access: dict[str, Ticket] = field(default_factory=dict)
-    _refresh: dict[str, Ticket] = field(default_factory=dict)
+    _by_access: dict[str, Ticket] = field(default_factory=dict)
+    _by_refresh: dict[str, Ticket] = field(default_factory=dict)
+    _issued: deque[Ticket] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def grant(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Answer an auth ticket request, or raise a 400/401 ServiceError."""
-        grant_type = body.get("grant_type") or "client_credentials"
-        if body.get("client_id") != self.client_id or \
-                not secrets.compare_digest(str(body.get("client_secret") or ""),
-                                           self.client_secret):
+    @property
+    def refresh_lifetime(self) -> float:
+        return self.lifetime * REFRESH_LIFETIME_FACTOR
+
+    def _credentials(self, client_id: Any, client_secret: Any) -> None:
+        if client_id != self.client_id or not _same_secret(client_secret, self.client_secret):
             raise unauthorized("Invalid client_id or client_secret")
-        if grant_type == "refresh_token":
-            token = str(body.get("refresh_token") or "")
-            with self._lock:
-                ticket = self._refresh.pop(token, None)
-            if ticket is None or ticket.expires_at <= time.time():
-                raise unauthorized("The refresh token is unknown, expired or already used")
-        elif grant_type != "client_credentials":
+
+    def grant(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Answer ``POST .../authtickets/oauth``: credentials, and a refresh token to renew."""
+        grant_type = body.get("grant_type") or "client_credentials"
+        if grant_type not in ("client_credentials", "refresh_token"):
             raise bad_request(f"Unsupported grant_type '{grant_type}'; use "
                               "client_credentials or refresh_token")
-        return self._issue()
+        self._credentials(body.get("client_id"), body.get("client_secret"))
+        refresh = body.get("refresh_token")
+        if grant_type == "refresh_token" or refresh:
+            if not refresh:
+                raise bad_request("grant_type refresh_token needs a refresh_token")
+            return self.refresh(str(refresh)).oauth(time.time())
+        return self.issue().oauth(time.time())
 
-    def _issue(self) -> dict[str, Any]:
+    def authenticate(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Answer ``POST .../authtickets``: the credentials as ``applicationId`` and
+        ``sharedSecret``."""
+        self._credentials(body.get("applicationId"), body.get("sharedSecret"))
+        return self.issue().auth_ticket()
+
+    def issue(self) -> Ticket:
         now = time.time()
-        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        refresh_lifetime = self.lifetime * REFRESH_LIFETIME_FACTOR
+        ticket = Ticket(self.client_id, secrets.token_urlsafe(32), secrets.token_urlsafe(32),
+                        now + self.lifetime, now + self.refresh_lifetime)
         with self._lock:
             self._drop_expired(now)
-            self._access[access] = Ticket(self.client_id, now + self.lifetime)
-            self._refresh[refresh] = Ticket(self.client_id, now + refresh_lifetime)
-        return {
-            "access_token": access,
-            "token_type": "bearer",
-            "expires_in": int(self.lifetime) if self.lifetime >= 1 else self.lifetime,
-            "refresh_token": refresh,
-            "refresh_token_expires_in": int(refresh_lifetime),
-            "scope": "",
-            "jti": secrets.token_hex(16),
-        }
+            self._by_access[ticket.access_token] = ticket
+            self._by_refresh[ticket.refresh_token] = ticket
+            self._issued.append(ticket)
+        return ticket
+
+    def refresh(self, refresh_token: str) -> Ticket:
+        """A new ticket for a refresh token, which is then spent (its access token too)."""
+        with self._lock:
+            old = self._by_refresh.pop(refresh_token, None)
+            if old is not None:
+                self._by_access.pop(old.access_token, None)
+        if old is None or old.refresh_expires <= time.time():
+            raise unauthorized("The refresh token is unknown, expired or already used")
+        return self.issue()
+
+    def revoke(self, refresh_token: str) -> bool:
+        """End the ticket of a refresh token; whether there was one."""
+        with self._lock:
+            old = self._by_refresh.pop(refresh_token, None)
+            if old is not None:
+                self._by_access.pop(old.access_token, None)
+        return old is not None
 
     def _drop_expired(self, now: float) -> None:
-        for book in (self._access, self._refresh):
-            for token in [t for t, ticket in book.items() if ticket.expires_at <= now]:
-                del book[token]
+        """Forget tickets whose refresh token has expired, oldest first (with the lock held)."""
+        issued = self._issued
+        while issued and issued[0].refresh_expires <= now:
+            ticket = issued.popleft()
+            self._by_access.pop(ticket.access_token, None)
+            self._by_refresh.pop(ticket.refresh_token, None)
 
     def check(self, token: str) -> dict[str, Any] | None:
         """Token info for a live access token; None when unknown or expired."""
-        with self._lock:
-            ticket = self._access.get(token)
-        if ticket is None or ticket.expires_at <= time.time():
+        ticket = self._by_access.get(token)
+        if ticket is None or ticket.access_expires <= time.time():
             return None
-        return {"sub": ticket.client_id, "exp": ticket.expires_at}
+        return {"sub": ticket.client_id, "exp": ticket.access_expires}
 
     def expire_all(self) -> int:
-        """Make every access ticket expire now (fault injection); returns how many."""
-        with self._lock:
-            count = len(self._access)
-            self._access.clear()
-        return count
+        """Make every access ticket expire now (fault injection); returns how many.
 
+        Refresh tokens stay good: a client renews as it would after a ticket's expiry.
+        """
+        with self._lock:
+            live = [t for t in self._by_access.values() if t.access_expires > time.time()]
+            self._by_access.clear()
+        return len(live)

@@ -31,6 +31,12 @@ def user_fields(call: Call) -> dict[str, str]:
     return call.catalog.field_types("B2BUser")
 
 
+def present(doc: dict[str, Any]) -> dict[str, Any]:
+    """A user as the service answers it: without the audit block it keeps (the published user
+    has none; filters and sorts still read it)."""
+    return {key: value for key, value in doc.items() if key != "auditInfo"}
+
+
 def _doc_id(user_id: str) -> int:
     return int(user_id, 16)
 
@@ -141,9 +147,10 @@ def add_user(call: Call, account_id: int, body: dict[str, Any]) -> tuple[dict[st
             bool(fields.get("hasExternalPassword"))
         user["roles"] = []
         for role_id in role_ids:
-            user["roles"] = roles.with_role(user["roles"], role_id, user["userId"])
+            user["roles"] = roles.with_role(user["roles"], role_id, user["userId"], account_id,
+                                            call.actor)
         _save(call, tx, account_id, user)
-    return user, not removed
+    return present(user), not removed
 
 
 def update_user(call: Call, account_id: int, user_id: str,
@@ -166,7 +173,7 @@ def update_user(call: Call, account_id: int, user_id: str,
         if not user["isRemoved"]:
             _clash(call, account_id, user, user_id)
         _save_changed(call, tx, account_id, user)
-    return user
+    return present(user)
 
 
 def remove_user(call: Call, account_id: int, user_id: str) -> None:
@@ -187,14 +194,16 @@ def list_users(call: Call, account_id: int, query: ListQuery) -> dict[str, Any]:
         docs = call.store.docs(call.scope.users(account_id))
         if predicate is not None:
             docs = [doc for doc in docs if predicate.matches(doc)]
-        return page(docs, query, fields, TEXT_FIELDS)
+        envelope = page(docs, query, fields, TEXT_FIELDS)
+    envelope["items"] = [present(doc) for doc in envelope["items"]]
+    return envelope
 
 
 def get_roles(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
+    """The user's roles as the service answers them: a collection that is not paged."""
     with call.store.lock:
         found = _stored(call, account_id, user_id)["roles"]
-    return {"startIndex": 0, "pageSize": len(found), "pageCount": 1 if found else 0,
-            "totalCount": len(found), "items": found}
+    return {"totalCount": len(found), "items": found}
 
 
 def _known_role(role_id: int) -> None:
@@ -210,7 +219,7 @@ def add_role(call: Call, account_id: int, user_id: str, role_id: int) -> None:
         if user["isRemoved"]:
             raise conflict(f"User {user_id} is removed; add it again before giving it roles",
                            userId=user_id)
-        changed = roles.with_role(user["roles"], role_id, user_id)
+        changed = roles.with_role(user["roles"], role_id, user_id, account_id, call.actor)
         if changed is user["roles"]:
             return
         user["roles"] = changed

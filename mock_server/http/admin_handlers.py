@@ -36,10 +36,8 @@ def reset(body: Any = None) -> Reply:
             raise bad_request("the reset body must be JSON: {\"tenant\": N}") from None
     body = body if isinstance(body, dict) else {}
     if body.get("tenant") is None:
-        if body.get("site") is not None:
-            raise bad_request("site needs a tenant")
         return {"droppedTables": store.drop_tables(lambda name: True)}, 200
-    scope = Scope(body["tenant"], body.get("site"))
+    scope = Scope(body["tenant"])
     return {"droppedTables": store.drop_tables(scope.owns)}, 200
 
 
@@ -114,8 +112,7 @@ def list_tenants() -> Reply:
     for name in sorted(store.tables()):
         if name.endswith("/accounts"):
             scope = scope_of_table(name)
-            found.append({"tenant": scope.tenant, "site": scope.site,
-                          "accounts": len(store.docs(name))})
+            found.append({"tenant": scope.tenant, "accounts": len(store.docs(name))})
     return {"items": found}, 200
 
 
@@ -128,9 +125,9 @@ def _summary(store: Any, scope: Scope, doc: dict[str, Any]) -> dict[str, Any]:
             "updateDate": (doc.get("auditInfo") or {}).get("updateDate")}
 
 
-def list_tenant_accounts(tenant: int, site: int | None = None, q: str | None = None) -> Reply:
+def list_tenant_accounts(tenant: int, q: str | None = None) -> Reply:
     store = current_mock().store
-    scope = Scope(tenant, site)
+    scope = Scope(tenant)
     terms = (q or "").casefold().split()
     with store.lock:
         items = [_summary(store, scope, doc) for doc in store.docs(scope.accounts)]
@@ -141,7 +138,7 @@ def list_tenant_accounts(tenant: int, site: int | None = None, q: str | None = N
     return {"totalCount": len(items), "items": items}, 200
 
 
-def get_tenant_account(tenant: int, account_id: int, site: int | None = None) -> Reply:
+def get_tenant_account(tenant: int, account_id: int) -> Reply:
     current = current_mock()
-    call = Call(current.store, current.catalog, Scope(tenant, site))
+    call = Call(current.store, current.catalog, Scope(tenant))
     return accounts.get_account(call, account_id), 200

@@ -29,7 +29,7 @@ def _list_query(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
 # ---------------------------------------------------------------- accounts
 async def add_account(body: dict[str, Any], response_fields: str | None = None) -> Reply:
     call = domain_call()
-    return project(accounts.add_account(call, json_body(body)), response_fields), 201
+    return project(accounts.add_account(call, json_body(body)), response_fields), 200
 
 
 async def get_b2b_accounts(start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
@@ -61,7 +61,7 @@ async def add_user(account_id: int, body: dict[str, Any],
                    response_fields: str | None = None) -> Reply:
     call = domain_call()
     user, _ = users.add_user(call, account_id, json_body(body))
-    return project(user, response_fields), 201
+    return project(user, response_fields), 200
 
 
 async def get_users(account_id: int, start_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
@@ -83,7 +83,7 @@ async def update_user(account_id: int, user_id: str, body: dict[str, Any],
 async def remove_user(account_id: int, user_id: str) -> Reply:
     call = domain_call()
     users.remove_user(call, account_id, user_id)
-    return None, 204
+    return None, 200
 
 
 # ---------------------------------------------------------------- roles
@@ -97,13 +97,13 @@ async def get_user_roles_async(account_id: int, user_id: str,
 async def add_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
     call = domain_call()
     users.add_role(call, account_id, user_id, role_id)
-    return None, 204
+    return None, 200
 
 
 async def remove_user_role_async(account_id: int, user_id: str, role_id: int) -> Reply:
     call = domain_call()
     users.remove_role(call, account_id, user_id, role_id)
-    return None, 204
+    return None, 200
 
 
 # ---------------------------------------------------------------- attributes
@@ -111,7 +111,7 @@ async def add_b2b_account_attribute(account_id: int, body: dict[str, Any],
                                     response_fields: str | None = None) -> Reply:
     call = domain_call()
     return project(attributes.add(call, account_id, json_body(body)),
-                   response_fields), 201
+                   response_fields), 200
 
 
 async def get_b2b_account_attributes(account_id: int, start_index: int = 0,
@@ -141,4 +141,4 @@ async def update_b2b_account_attribute(account_id: int, attribute_fqn: str, body
 async def delete_b2b_account_attribute(account_id: int, attribute_fqn: str) -> Reply:
     call = domain_call()
     attributes.delete(call, account_id, attribute_fqn)
-    return None, 204
+    return None, 200

@@ -1,7 +1,9 @@
 """The service's error format, and the Connexion handlers that answer every failure in it.
 
-The real service answers errors as ``{"message", "errorCode", "applicationName", "items",
-"additionalData"}``; Connexion would answer problem+json. Every path that can fail (validation,
+The service answers errors as the official SDKs read them: ``message``, ``errorCode``,
+``applicationName``, ``exceptionDetail`` (``message, source, stackTrace, targetSite, type``),
+``items`` (each ``applicationName, errorCode, message, additionalErrorData``) and
+``additionalErrorData`` (``[{name, value}]``); Connexion would answer problem+json. Every path that can fail (validation,
 routing, auth, domain rules, unexpected exceptions) ends up here. The handlers are coroutines:
 Connexion would otherwise answer every error from a worker thread.
 """
@@ -24,14 +26,26 @@ log = logging.getLogger(__name__)
 APPLICATION_NAME = "Customer"
 
 
+def exception_type(error_code: str) -> str:
+    """The name ``exceptionDetail.type`` gives an error code (``ITEM_NOT_FOUND`` ->
+    ``ItemNotFoundException``): the service's own exception names are not published."""
+    return "".join(part.capitalize() for part in error_code.split("_")) + "Exception"
+
+
 def error_body(status: int, message: str, error_code: str | None = None,
                additional: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The service's error body; never a stack trace, whatever went wrong."""
+    code = error_code or code_for(status)
+    data = [{"name": name, "value": value} for name, value in (additional or {}).items()]
     return {
         "message": message,
-        "errorCode": error_code or code_for(status),
+        "errorCode": code,
         "applicationName": APPLICATION_NAME,
-        "items": [],
-        "additionalData": [{"name": k, "value": v} for k, v in (additional or {}).items()],
+        "exceptionDetail": {"message": message, "source": APPLICATION_NAME, "stackTrace": None,
+                            "targetSite": None, "type": exception_type(code)},
+        "items": [{"applicationName": APPLICATION_NAME, "errorCode": code, "message": message,
+                   "additionalErrorData": data}],
+        "additionalErrorData": data,
     }
 
 

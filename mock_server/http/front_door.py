@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -28,7 +29,7 @@ from ..admin.faults import FAULT_KINDS, Fault
 from ..admin.journal import MAX_BODY
 from ..state import SCOPE_KEY, MockState
 from ..store import PendingSync
-from .tenancy import scope_of_call
+from .tenancy import tenancy_of_call
 
 log = logging.getLogger(__name__)
 
@@ -114,13 +115,16 @@ class FrontDoor:
     async def _tracked(self, scope: MutableMapping[str, Any], receive: Any, send: Any,
                        path: str) -> None:
         method: str = scope["method"]
-        named = scope_of_call(scope, self.state.settings.default_tenant)
+        named = tenancy_of_call(scope, self.state.settings.default_tenant)
         operation, account_id = routes.describe(method, path)
-        faults = self.state.faults.draw(operation, named.tenant) if operation else []
+        faults = self.state.faults.draw(operation, named.scope.tenant) if operation else []
+        correlation = uuid.uuid4().hex
+        send = _correlated(send, correlation.encode())
         call = _Call(self.state.journal, {
-            "method": method, "path": path, "operation": operation, "tenant": named.tenant,
+            "method": method, "path": path, "operation": operation, "tenant": named.scope.tenant,
             "query": scope.get("query_string", b"").decode("latin-1"),
-            "site": named.site, "accountId": account_id, "faults": [f.kind for f in faults]})
+            "site": named.site, "accountId": account_id, "faults": [f.kind for f in faults],
+            "correlationId": correlation})
 
         held: list[dict[str, Any]] = []
 
@@ -204,6 +208,17 @@ class _FaultedCall:
             message = await self.receive()
             if message["type"] != "http.request" or not message.get("more_body"):
                 return
+
+
+def _correlated(send: Any, correlation: bytes) -> Any:
+    """``send`` adding the call's ``x-vol-correlation`` header to its answer, as the service
+    does (its SDKs report the id with every error)."""
+    async def sending(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []),
+                                              (b"x-vol-correlation", correlation)]}
+        await send(message)
+    return sending
 
 
 def _error_messages(status: int, message: str,

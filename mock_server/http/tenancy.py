@@ -1,8 +1,10 @@
-"""The tenant scope of an HTTP call, read from its ``x-vol-tenant`` and ``x-vol-site`` headers."""
+"""The tenant of an HTTP call, read from its ``x-vol-tenant`` header, and the site it names in
+``x-vol-site`` (journaled; a site does not partition data)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain.tenancy import Scope
@@ -17,8 +19,18 @@ _TENANT_KEY = TENANT_HEADER.encode()
 _SITE_KEY = SITE_HEADER.encode()
 
 
-def scope_from_headers(headers: Iterable[tuple[bytes, bytes]], default_tenant: int) -> Scope:
-    """The scope named by a request's raw ASGI headers; the server's default tenant without one.
+@dataclass(frozen=True)
+class Tenancy:
+    """The tenant scope a call acts in, and the site it named."""
+
+    scope: Scope
+    site: int | None = None
+
+
+def tenancy_from_headers(headers: Iterable[tuple[bytes, bytes]],
+                         default_tenant: int) -> Tenancy:
+    """The tenancy named by a request's raw ASGI headers; the server's default tenant without
+    one.
 
     Connexion validates the headers of the B2B operations (positive integers); the front door
     reads them before that, so a value that is not a number counts as absent here.
@@ -30,15 +42,21 @@ def scope_from_headers(headers: Iterable[tuple[bytes, bytes]], default_tenant: i
             tenant = _number(value)
         elif key == _SITE_KEY:
             site = _number(value)
-    return Scope(tenant or default_tenant, site)
+    return Tenancy(Scope(tenant or default_tenant), site)
+
+
+def tenancy_of_call(asgi_scope: MutableMapping[str, Any], default_tenant: int) -> Tenancy:
+    """The tenancy of a call: the one the front door read, or read from its headers now."""
+    named: Tenancy | None = asgi_scope.get(SCOPE_KEY)
+    if named is None:
+        named = asgi_scope[SCOPE_KEY] = tenancy_from_headers(asgi_scope["headers"],
+                                                             default_tenant)
+    return named
 
 
 def scope_of_call(asgi_scope: MutableMapping[str, Any], default_tenant: int) -> Scope:
-    """The scope of a call: the one the front door read, or read from its headers now."""
-    named: Scope | None = asgi_scope.get(SCOPE_KEY)
-    if named is None:
-        named = asgi_scope[SCOPE_KEY] = scope_from_headers(asgi_scope["headers"], default_tenant)
-    return named
+    """The tenant scope a call acts in."""
+    return tenancy_of_call(asgi_scope, default_tenant).scope
 
 
 def _number(value: bytes) -> int | None:

@@ -21,6 +21,9 @@ from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
                                   MultiPartFormDataValidator, ParameterValidator)
 from jsonschema import Draft4Validator
 
+from ..domain.query.languages import explain, shown
+from ..service import b2b_catalog
+
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 
 
@@ -28,7 +31,11 @@ def parameter_problem(location: str, name: str, value: Any, required: bool,
                       validator: Draft4Validator,
                       passes: Callable[[Any], bool] | None = None) -> str | None:
     """What is wrong with a parameter's value, in the words the mock's 400 answers use
-    (``passes``: a check that accepts only valid values, to skip jsonschema for them)."""
+    (``passes``: a check that accepts only valid values, to skip jsonschema for them).
+
+    A filter, sort or projection the spec's pattern refuses is explained by the language's
+    parser; other values are quoted at most in part.
+    """
     if value is None:
         return f"Missing {location} parameter '{name}'" if required else None
     if passes is not None and passes(value):
@@ -36,6 +43,12 @@ def parameter_problem(location: str, name: str, value: Any, required: bool,
     problem = next(validator.iter_errors(value), None)
     if problem is None:
         return None
+    query = problem.schema.get("x-b2b-query") if isinstance(problem.schema, dict) else None
+    if problem.validator == "pattern" and query and isinstance(value, str):
+        return explain(query["language"], query.get("of"), value, b2b_catalog())
+    if problem.validator in ("pattern", "maxLength") and isinstance(value, str):
+        return f"Invalid {location} parameter '{name}': '{shown(value)}' is not allowed " \
+               f"({problem.validator} {problem.validator_value!r:.60})"
     return f"Invalid {location} parameter '{name}': {problem.message}"
 
 

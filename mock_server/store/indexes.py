@@ -23,7 +23,7 @@ class Layout(Protocol):
 
     ``indexed``: for tables whose name contains a marker, hash indexes on fields, keyed by the
     function given; ``ordered``: for tables whose name ends with a marker, text fields kept
-    sorted by their lower-case form (built at the first lookup that asks, then kept by every
+    sorted by their case-folded form (built at the first lookup that asks, then kept by every
     write); ``id_ordered``: name endings of tables whose documents are listed in id order
     (``Store.replace`` sorts them so).
     """
@@ -69,13 +69,13 @@ def remove_from(index: Index, key: Any, doc_id: int) -> None:
 
 
 class OrderedIndex:
-    """(lower-case text, doc id) pairs of one field, sorted; documents whose field is not text
+    """(case-folded text, doc id) pairs of one field, sorted; documents whose field is not text
     are left out, since no text comparison can match them."""
 
     def __init__(self, docs: dict[str, Doc], field: str) -> None:
         self.field = field
         self.keys: list[tuple[str, int]] = sorted(
-            (doc[field].lower(), int(doc_id)) for doc_id, doc in docs.items()
+            (doc[field].casefold(), int(doc_id)) for doc_id, doc in docs.items()
             if isinstance(doc.get(field), str))
 
     def update(self, doc_id: int, old: Doc | None, new: Doc | None) -> None:
@@ -84,20 +84,21 @@ class OrderedIndex:
         if before == after:
             return
         if isinstance(before, str):
-            entry = (before.lower(), doc_id)
+            entry = (before.casefold(), doc_id)
             at = bisect.bisect_left(self.keys, entry)
             if at < len(self.keys) and self.keys[at] == entry:
                 del self.keys[at]
         if isinstance(after, str):
-            bisect.insort(self.keys, (after.lower(), doc_id))
+            bisect.insort(self.keys, (after.casefold(), doc_id))
 
     def starting_with(self, prefix: str) -> set[int]:
-        """Ids whose text, in lower case, starts with ``prefix`` (lower case)."""
+        """Ids whose text starts with ``prefix``, both case-folded."""
+        prefix = prefix.casefold()
         return self._run(prefix, lambda key: key.startswith(prefix))
 
     def equal_to(self, text: str) -> set[int]:
         """Ids whose text equals ``text`` regardless of case."""
-        text = text.lower()
+        text = text.casefold()
         return self._run(text, lambda key: key == text)
 
     def _run(self, first: str, within: Callable[[str], bool]) -> set[int]:

@@ -269,7 +269,7 @@ class Store:
 
     def candidates(self, table: str, field: str, op: str, values: list[Any]) -> set[int] | None:
         """Ids of the documents that may satisfy ``field op value`` (``eq``, or ``in`` one of
-        ``values``, or ``sw`` ignoring case), from an index: a superset of those that do, for
+        ``values``, or ``sw``, all regardless of case as the indexes key them), from an index: a superset of those that do, for
         the caller to test. None when no index of the table covers the comparison."""
         if op not in ("eq", "in", "sw"):
             return None
@@ -281,7 +281,7 @@ class Store:
                 return None
             ordered = self._ordered_index(table, field)
             if op == "sw":
-                return ordered.starting_with(values[0].lower())
+                return ordered.starting_with(values[0])
             return set().union(*(ordered.equal_to(value) for value in values))
 
     def _ordered_index(self, table: str, field: str) -> OrderedIndex:

@@ -57,7 +57,7 @@ class B2BMock:
         return self._admin("GET", "/journal", params={"tenant": self.tenant, **filters})["items"]
 
     def calls(self, **filters: Any) -> list[str]:
-        """The recorded calls as ``"AddUser 201"`` strings, for compact assertions."""
+        """The recorded calls as ``"AddUser 200"`` strings, for compact assertions."""
         return [f"{e['operation']} {e['status']}" for e in self.journal(**filters)
                 if e["operation"] != "CreateAuthTicket"]
 

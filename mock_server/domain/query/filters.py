@@ -9,9 +9,11 @@ Grammar (keywords are case-insensitive)::
     op         := eq | ne | gt | lt | ge | le | sw | cont | in
     value      := 'quoted' | "quoted" | bare-word | "[" value ("," value)* "]"
 
-``and`` binds tighter than ``or``. Values are read by the field's type in the spec: booleans take
-``true``/``false``, numbers must be numeric, dates are ISO 8601, and ``null`` matches a missing
-value. ``eq``/``ne``/``in`` compare strings exactly; ``sw`` and ``cont`` ignore case.
+``and`` binds tighter than ``or``. Field names ignore case, and the service's flattened audit
+names (``createDate``, ``createBy``, ``updateDate``, ``updateBy``) read the document's
+``auditInfo``. Values are read by the field's type in the spec: booleans take ``true``/``false``,
+numbers must be numeric, dates are ISO 8601, and ``null`` matches a missing value. Every
+comparison of text ignores case (case-folded), as the service's uniqueness rules do.
 Every mistake raises :class:`FilterError` with a message naming what is wrong.
 
 A parsed :class:`Filter` decides whether a document matches, and can also say, given the store's
@@ -22,6 +24,7 @@ when every part narrows. A list then tests only those documents instead of every
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +38,9 @@ IndexLookup = Callable[[str, str, list[Any]], "set[int] | None"]
 Narrowing = Callable[[IndexLookup], "set[int] | None"]
 
 OPERATORS = ("eq", "ne", "gt", "lt", "ge", "le", "sw", "cont", "in")
+# The service's flattened names for the audit block: ``createDate desc`` sorts by
+# ``auditInfo.createDate``.
+AUDIT_FIELDS = ("createBy", "createDate", "updateBy", "updateDate")
 _NULL = object()
 MAX_DEPTH = 32
 
@@ -95,7 +101,9 @@ def parse_datetime(value: str) -> datetime:
     """An ISO 8601 date or date-time; naive values are taken as UTC.
 
     Python reads at most microseconds, so finer fractions are cut; a lower-case ``t``/``z``
-    (allowed by RFC 3339) is read like the upper-case one.
+    (allowed by RFC 3339) is read like the upper-case one; a day past the end of its month
+    (``2023-02-30``) reads as the month's last day, so that every date the spec's pattern
+    allows is one the filter can compare.
     """
     text = value.strip()
     if len(text) > 10 and text[10] == "t":
@@ -103,10 +111,32 @@ def parse_datetime(value: str) -> datetime:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     text = _FRACTION.sub(r"\1", text)
+    text = _clamp_day(text)
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def _clamp_day(text: str) -> str:
+    match = _DATE.match(text)
+    if match is None:
+        return text
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12 or day <= 28:
+        return text
+    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    return text if day <= last else f"{year:04d}-{month:02d}-{last:02d}" + text[10:]
+
+
+def field_path(name: str) -> tuple[str, ...]:
+    """Where a filterable or sortable field is read in a document."""
+    if name in AUDIT_FIELDS:
+        return ("auditInfo", name)
+    return tuple(name.split("."))
 
 
 def _lookup(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -224,7 +254,7 @@ class _Parser:
             raise FilterError(f"operator '{op}' needs a text field; '{name}' is {kind}")
         if op in ("gt", "lt", "ge", "le", "sw", "cont") and values[0] is _NULL:
             raise FilterError(f"operator '{op}' cannot compare with null")
-        path = tuple(name.split("."))
+        path = field_path(name)
         return Filter(_compile(path, op, kind, values), _narrowing(path, op, values))
 
     def scalar_token(self, name: str) -> Token:
@@ -334,8 +364,17 @@ def _narrowing(path: tuple[str, ...], op: str, values: list[Any]) -> Narrowing:
     return lambda index: index(field, op, values)
 
 
+def _folded(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _reader(path: tuple[str, ...], kind: str) -> Callable[[dict[str, Any]], Any]:
-    """How a comparison reads its field; the plain top-level case is a bare ``dict.get``."""
+    """How a comparison reads its field: text case-folded, dates parsed, the rest as stored."""
+    if kind == "string":
+        if len(path) == 1:
+            key = path[0]
+            return lambda doc: _folded(doc.get(key))
+        return lambda doc: _folded(_lookup(doc, path))
     if kind != "date-time":
         if len(path) == 1:
             key = path[0]
@@ -353,7 +392,8 @@ def _reader(path: tuple[str, ...], kind: str) -> Callable[[dict[str, Any]], Any]
 
 def _compile(path: tuple[str, ...], op: str, kind: str, values: list[Any]) -> Predicate:
     read = _reader(path, kind)
-
+    if kind == "string":
+        values = [v if v is _NULL else _folded(v) for v in values]
     value = values[0] if values else None
     if op in ("eq", "ne"):
         target = None if value is _NULL else value
@@ -364,10 +404,10 @@ def _compile(path: tuple[str, ...], op: str, kind: str, values: list[Any]) -> Pr
         targets = [None if v is _NULL else v for v in values]
         return lambda doc: read(doc) in targets
     if op in ("sw", "cont"):
-        needle = str(value).lower()
+        needle = str(value)
         if op == "sw":
-            return lambda doc: isinstance(v := read(doc), str) and v.lower().startswith(needle)
-        return lambda doc: isinstance(v := read(doc), str) and needle in v.lower()
+            return lambda doc: isinstance(v := read(doc), str) and v.startswith(needle)
+        return lambda doc: isinstance(v := read(doc), str) and needle in v
     compare = {"gt": lambda a: a > value, "lt": lambda a: a < value,
                "ge": lambda a: a >= value, "le": lambda a: a <= value}[op]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import bad_request
-from .filters import FilterError, parse_datetime, parse_sort
+from .filters import FilterError, field_path, parse_datetime, parse_sort
 
 
 def sort_keys(sort_by: str | None, fields: dict[str, str]) -> list[tuple[str, bool]]:
@@ -30,8 +30,8 @@ def _reader(name: str, kind: str) -> Callable[[dict[str, Any]], Any]:
     """What a list sorted by ``name`` orders a document by: text without case, dates as
     instants, other values as they are; None for a missing value (or a date that does not
     parse). A top-level field is read straight from the document."""
-    if "." in name or kind == "date-time":
-        path = tuple(name.split("."))
+    path = field_path(name)
+    if len(path) > 1 or kind == "date-time":
 
         def nested(doc: dict[str, Any]) -> Any:
             value: Any = doc
