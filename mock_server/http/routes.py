@@ -30,11 +30,11 @@ def _table() -> list[tuple[str, re.Pattern[str], str]]:
 
 
 def operation_for(method: str, path: str) -> str | None:
-    """The ``operationId`` served at ``method path``, or None."""
-    for row_method, pattern, operation_id in _table():
-        if row_method == method.upper() and pattern.match(path):
-            return operation_id
-    return None
+    """The ``operationId`` served at ``method path`` (the most specific template's), or None."""
+    found = [(pattern.pattern.count("[^/]+"), operation_id)
+             for row_method, pattern, operation_id in _table()
+             if row_method == method.upper() and pattern.match(path)]
+    return min(found)[1] if found else None
 
 
 @lru_cache(maxsize=8192)
@@ -45,8 +45,13 @@ def describe(method: str, path: str) -> tuple[str | None, int | None]:
 
 
 def allowed_methods(path: str) -> list[str]:
-    """The methods the spec serves at ``path`` (for the Allow header of a 405)."""
-    return sorted({method for method, pattern, _ in _table() if pattern.match(path)})
+    """The methods the spec serves at ``path`` (for the Allow header of a 405): those of the
+    most specific path template that matches, as routing picks one (``/authtickets/oauth``
+    over ``/authtickets/{refreshToken}``)."""
+    matching = [(pattern.pattern.count("[^/]+"), method) for method, pattern, _ in _table()
+                if pattern.match(path)]
+    fewest = min((holes for holes, _ in matching), default=0)
+    return sorted({method for holes, method in matching if holes == fewest})
 
 
 _ACCOUNT_PATH = re.compile(r"^/api/commerce/customer/b2baccounts/(\d+)")

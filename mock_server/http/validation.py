@@ -80,10 +80,18 @@ def charset_codec(encoding: str) -> str:
 
 class SafeJSONBodyValidator(JSONRequestBodyValidator):
     """Connexion's JSON body validator, answering a body its charset cannot read with a 400 and
-    a charset Python does not know with a 415."""
+    a charset Python does not know with a 415, and letting an optional body be absent."""
 
     def __init__(self, *, encoding: str, **kwargs: Any) -> None:
         super().__init__(encoding=charset_codec(encoding), **kwargs)
+
+    def _validate(self, body: Any) -> dict[str, Any] | None:
+        """A body the operation does not require may be left out (Connexion asks for one
+        unless the schema is nullable)."""
+        if body is None and not self._required:
+            return None
+        validated: dict[str, Any] | None = super()._validate(body)
+        return validated
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
         try:
