@@ -33,6 +33,7 @@ from sync_client.transport import Credentials
 from .erp_strategies import attribute_sets, contacts, customers, emails, names
 
 CREDENTIALS = Credentials("b2b-mock-client", "b2b-mock-secret")
+SALES_REP = "5b0e9d19811a4ea99c3588ca64ba61ca"
 BASE = "/api/commerce/customer/b2baccounts"
 
 pytestmark = pytest.mark.slow
@@ -87,7 +88,8 @@ class SyncMachine(RuleBasedStateMachine):
         refs = RefStore(self.workdir / "state.json", f"{self.server.url}#{self.tenant}")
         try:
             return make_syncer(self.server.url, CREDENTIALS, log, refs, self.tenant,
-                               options=SyncOptions(default_role=self.default_role)
+                               options=SyncOptions(default_role=self.default_role,
+                                                   sales_rep=SALES_REP)
                                ).run([self.customer])
         finally:
             refs.close()
@@ -227,6 +229,9 @@ class SyncMachine(RuleBasedStateMachine):
             assert email not in active, f"deleted contact {email} still active\n{report}"
         attributes = {a["fullyQualifiedName"]: a["values"] for a in account["attributes"]}
         assert attributes == desired_attributes(self.customer), report
+        # usable exactly while the customer is active: approved (with its sales rep) then
+        assert account["isActive"] is (self.customer.status == "Active"), \
+            f"account {account['approvalStatus']} for a {self.customer.status} customer\n{report}"
 
     @invariant()
     def customer_ids_are_unique(self) -> None:

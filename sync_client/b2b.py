@@ -95,6 +95,12 @@ class B2BClient:
     def update_account(self, account_id: int, body: dict[str, Any]) -> dict[str, Any]:
         return self.request("PUT", f"/{account_id}", body)
 
+    def add_sales_rep(self, account_id: int, rep_id: str) -> dict[str, Any]:
+        return self.request("POST", f"/{account_id}/salesrep/{rep_id}")
+
+    def change_status(self, account_id: int, action: str) -> dict[str, Any]:
+        return self.request("PUT", f"/{account_id}/status/{action}")
+
     # users and roles
     def users(self, account_id: int) -> list[dict[str, Any]]:
         return self._all_pages(f"/{account_id}/users")

@@ -35,7 +35,8 @@ def _role(text: str) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     log = sync_log.SyncLog(args.log, user=args.user)
     refs = RefStore(args.state, target_key(args.url, args.tenant, args.site))
-    options = SyncOptions(default_role=args.default_role, prune=args.prune, dry_run=args.dry_run)
+    options = SyncOptions(default_role=args.default_role, prune=args.prune, dry_run=args.dry_run,
+                          sales_rep=args.sales_rep, approve=args.approve)
     customers = AcumaticaFileSource(args.source).customers()
     syncer = make_syncer(args.url, Credentials(args.client_id, args.client_secret), log, refs,
                          args.tenant, args.site, options)
@@ -112,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     run.add_argument("--prune", action="store_true",
                      help="remove users that match no ERP contact")
+    run.add_argument("--sales-rep", default=os.environ.get("B2B_SALES_REP"),
+                     help="sales rep (admin user id) assigned to new accounts so that they can "
+                          "be approved (or $B2B_SALES_REP)")
+    run.add_argument("--no-approve", dest="approve", action="store_false",
+                     help="leave new accounts pending approval")
     run.add_argument("--default-role", type=_role, default=2,
                      help="role of contacts that are not primary (default: purchaser)")
     run.add_argument("--client-id", default=os.environ.get("B2B_CLIENT_ID", "b2b-mock-client"))

@@ -26,6 +26,7 @@ from .transport import Credentials
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "acumatica"
 CREDENTIALS = Credentials("b2b-mock-client", "b2b-mock-secret")
+SALES_REP = "5b0e9d19811a4ea99c3588ca64ba61ca"  # the demo's sales rep, as an admin user id
 TENANT = 1
 CHANGED = "C000000301"
 
@@ -84,7 +85,7 @@ def sync(url: str, customers: list[Customer], workdir: Path) -> tuple[RunResult,
     refs = RefStore(workdir / "state.json", f"{url}#{TENANT}")
     try:
         result = make_syncer(url, CREDENTIALS, log, refs, TENANT,
-                             options=SyncOptions()).run(customers)
+                             options=SyncOptions(sales_rep=SALES_REP)).run(customers)
     finally:
         refs.close()
     return result, log

@@ -19,10 +19,12 @@ from typing import Any
 
 from .erp import Contact, Customer
 from .roles import ADMIN, PURCHASER, ROLE_NAMES
-from .steps import (AddAccount, AddAttribute, AddRole, AddUser, DeleteAttribute, RemoveRole,
-                    RemoveUser, Step, UpdateAccount, UpdateAttribute, UpdateUser)
+from .steps import (AddAccount, AddAttribute, AddRole, AddSalesRep, AddUser, ChangeStatus,
+                    DeleteAttribute, RemoveRole, RemoveUser, Step, UpdateAccount,
+                    UpdateAttribute, UpdateUser)
 
 ATTRIBUTE_NAMESPACE = "tenant"
+PENDING, APPROVED, INACTIVE = "PendingApproval", "Approved", "Inactive"
 
 
 @dataclass
@@ -66,11 +68,11 @@ def desired_attributes(customer: Customer) -> dict[str, list[str]]:
 
 
 def desired_account(customer: Customer) -> dict[str, Any]:
+    """The account's own fields (whether it is active follows its approval: ``_plan_status``)."""
     return {
         "externalId": customer.customer_id,
         "companyOrOrganization": customer.name,
         "accountType": "B2B",
-        "isActive": customer.status == "Active",
         "taxId": customer.tax_registration_id,
     }
 
@@ -122,7 +124,8 @@ def _match(contacts: list[Contact], users: list[dict[str, Any]],
 
 def plan_customer(customer: Customer, account: dict[str, Any] | None,
                   users: list[dict[str, Any]], refs: dict[int, str],
-                  default_role: int = PURCHASER, prune: bool = False) -> Plan:
+                  default_role: int = PURCHASER, prune: bool = False,
+                  sales_rep: str | None = None, approve: bool = True) -> Plan:
     """The writes that make the B2B side match ``customer``.
 
     ``account`` is the B2B account found for the customer (None when there is none), ``users``
@@ -131,6 +134,7 @@ def plan_customer(customer: Customer, account: dict[str, Any] | None,
     """
     plan = Plan(customer, account["id"] if account else None)
     _plan_account(plan, customer, account)
+    _plan_status(plan, customer, account, sales_rep, approve)
     contacts = sorted(customer.contacts, key=lambda c: (not c.primary, c.contact_id))
     matched = _match(contacts, users, refs)
     plan.matches = {cid: u["userId"] for cid, u in matched.items()}
@@ -175,6 +179,33 @@ def plan_customer(customer: Customer, account: dict[str, Any] | None,
 
 def _removal(contact_id: int | None, user: dict[str, Any], why: str) -> RemoveUser:
     return RemoveUser(why, contact=contact_id, user_id=user["userId"])
+
+
+def _plan_status(plan: Plan, customer: Customer, account: dict[str, Any] | None,
+                 sales_rep: str | None, approve: bool) -> None:
+    """The service creates accounts pending approval: an active customer's account is approved
+    (its sales rep assigned first, as the service requires); a customer on hold or inactive has
+    its account disabled, and enabled again when it is active."""
+    state = (account.get("approvalStatus") or APPROVED) if account else PENDING
+    if customer.status != "Active":
+        if state == APPROVED:
+            plan.steps.append(ChangeStatus(f"customer is {customer.status} in the ERP",
+                                           status="disable"))
+        return
+    if state == APPROVED or not approve:
+        return
+    reps = (account.get("salesReps") or []) if account else []
+    if not reps:
+        if sales_rep is None:
+            plan.problems.append(Problem(
+                "WARN", "Customer Sync",
+                f"The B2B account of {customer.customer_id} stays {state}: the service approves "
+                "an account with a sales rep, and none is configured (--sales-rep)."))
+            return
+        plan.steps.append(AddSalesRep("the service approves an account that has a sales rep",
+                                      rep_id=sales_rep))
+    plan.steps.append(ChangeStatus(f"customer is Active in the ERP, the account {state}",
+                                   status="enable" if state == INACTIVE else "approve"))
 
 
 def _plan_account(plan: Plan, customer: Customer, account: dict[str, Any] | None) -> None:

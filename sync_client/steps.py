@@ -18,6 +18,10 @@ class StepTarget(Protocol):
 
     def add_account(self, body: dict[str, Any]) -> dict[str, Any]: ...
 
+    def add_sales_rep(self, account_id: int, rep_id: str) -> dict[str, Any]: ...
+
+    def change_status(self, account_id: int, action: str) -> dict[str, Any]: ...
+
     def update_account(self, account_id: int, body: dict[str, Any]) -> dict[str, Any]: ...
 
     def add_attribute(self, account_id: int, body: dict[str, Any]) -> dict[str, Any]: ...
@@ -128,6 +132,49 @@ class UpdateAccount(Step):
 
     def payload(self) -> Any:
         return self.body
+
+
+@step
+@dataclass
+class AddSalesRep(Step):
+    action = "AddSalesRep"
+    action_type = "Customer Sync"
+    success = "Customer sales rep is assigned."
+    rep_id: str = ""
+
+    def apply(self, on: Applying) -> None:
+        on.client.add_sales_rep(on.account, self.rep_id)
+
+    def payload(self) -> Any:
+        return {"salesRep": self.rep_id}
+
+    def target(self) -> str:
+        return self.rep_id
+
+
+@step
+@dataclass
+class ChangeStatus(Step):
+    """Approve (or enable) an account for an active customer, disable it for one on hold."""
+
+    action = "ChangeStatus"
+    action_type = "Customer Sync"
+    status: str = "approve"
+
+    @property
+    def success(self) -> str:  # type: ignore[override]
+        done = {"approve": "approved", "enable": "enabled", "disable": "disabled",
+                "deny": "denied"}.get(self.status, self.status)
+        return f"Customer account is {done}."
+
+    def apply(self, on: Applying) -> None:
+        on.client.change_status(on.account, self.status)
+
+    def payload(self) -> Any:
+        return {"action": self.status}
+
+    def target(self) -> str:
+        return self.status
 
 
 @dataclass

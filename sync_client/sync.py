@@ -28,6 +28,8 @@ class SyncOptions:
     default_role: int = PURCHASER
     prune: bool = False
     dry_run: bool = False
+    sales_rep: str | None = None  # assigned to new accounts, so that they can be approved
+    approve: bool = True  # approve the accounts of active customers (with a sales rep)
 
 
 @dataclass
@@ -85,7 +87,8 @@ class Syncer:
         users = self.client.users(account["id"]) if account else []
         refs = self.refs.contact_users(customer.customer_id)
         return plan_customer(customer, account, users, refs,
-                             default_role=self.options.default_role, prune=self.options.prune)
+                             default_role=self.options.default_role, prune=self.options.prune,
+                             sales_rep=self.options.sales_rep, approve=self.options.approve)
 
     def sync_customer(self, customer: Customer, result: RunResult) -> Plan:
         try:

@@ -18,6 +18,7 @@ from sync_client.sync import RunResult, SyncOptions, make_syncer
 from sync_client.transport import Credentials
 
 CREDENTIALS = Credentials("b2b-mock-client", "b2b-mock-secret")
+SALES_REP = "5b0e9d19811a4ea99c3588ca64ba61ca"
 BASE = "/api/commerce/customer/b2baccounts"
 _tenants = itertools.count(100)
 
@@ -57,7 +58,8 @@ class Target:
         refs = RefStore(self.state, f"{self.url}#{self.tenant}")
         try:
             result = make_syncer(self.url, CREDENTIALS, log, refs, self.tenant,
-                                 options=SyncOptions(**options)).run(customers)
+                                 options=SyncOptions(**{"sales_rep": SALES_REP,
+                                                        **options})).run(customers)
         finally:
             refs.close()
         return result, log

@@ -17,7 +17,7 @@ SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed_accounts.json
 
 def test_seed_then_reset_one_tenant_or_all(client) -> None:
     seed = json.loads(SEED.read_text())
-    assert client.post("/_mock/seed", json=seed).json() == {"accounts": 3, "users": 5}
+    assert client.post("/_mock/seed", json=seed).json() == {"accounts": 3, "users": 5, "contacts": 2}
     assert client.post("/_mock/seed", json={**seed, "tenant": 9}).status_code == 200
     one, nine = Api(client, tenant=1), Api(client, tenant=9)
     assert one.get().json()["totalCount"] == 3

@@ -31,7 +31,7 @@ def test_help_lists_the_verbs() -> None:
 
 def test_seed_export_reset_import_on_a_file(tmp_path) -> None:
     db = str(tmp_path / "db.json")
-    assert json.loads(run("seed", str(SEED), "--db", db).stdout) == {"accounts": 3, "users": 5}
+    assert json.loads(run("seed", str(SEED), "--db", db).stdout) == {"accounts": 3, "users": 5, "contacts": 2}
     exported = tmp_path / "state.json"
     assert run("export", "--db", db, "-o", str(exported)).returncode == 0
     state = json.loads(exported.read_text())

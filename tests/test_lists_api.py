@@ -12,8 +12,11 @@ COMPANIES = [("C1", "Facebook", True), ("C2", "Contoso", True), ("C3", "Northwin
 
 @pytest.fixture
 def companies(api):
-    return [api.add_account(externalId=e, companyOrOrganization=n, isActive=a)
-            for e, n, a in COMPANIES]
+    made = []
+    for external_id, name, active in COMPANIES:
+        account = api.add_account(externalId=external_id, companyOrOrganization=name)
+        made.append(api.approve(account["id"]) if active else account)
+    return made
 
 
 def test_envelope_counts_pages(api, companies) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from sync_client.erp import AcumaticaFileSource, customer_from_json, customer_to_json
 from sync_client.planner import attribute_fqn, plan_customer
 from sync_helpers import contact, facebook
@@ -37,9 +39,9 @@ def actions(plan) -> list[str]:
 def test_every_kind_of_step_is_registered_under_its_action() -> None:
     from sync_client.steps import STEPS
 
-    assert sorted(STEPS) == ["AddAccount", "AddAttribute", "AddRole", "AddUser",
-                             "DeleteAttribute", "RemoveRole", "RemoveUser", "UpdateAccount",
-                             "UpdateAttribute", "UpdateUser"]
+    assert sorted(STEPS) == ["AddAccount", "AddAttribute", "AddRole", "AddSalesRep", "AddUser",
+                             "ChangeStatus", "DeleteAttribute", "RemoveRole", "RemoveUser",
+                             "UpdateAccount", "UpdateAttribute", "UpdateUser"]
     assert all(name == kind.action for name, kind in STEPS.items())
 
 
@@ -95,7 +97,7 @@ def test_removed_user_of_an_active_contact_is_added_again() -> None:
 def test_bad_and_duplicate_emails_are_problems_not_calls() -> None:
     customer = facebook(contacts=(contact(1, None, primary=True), contact(2, "x@fb"),
                                   contact(3, "d@fb.com"), contact(4, "D@fb.com")))
-    plan = plan_customer(customer, None, [], {})
+    plan = plan_customer(customer, None, [], {}, approve=False)
     assert actions(plan) == ["AddAccount", "AddUser"]
     assert [p.contact_id for p in plan.problems] == [1, 2, 4]
 
@@ -133,3 +135,40 @@ def test_acumatica_json_round_trips_and_fixtures_read() -> None:
                                                                   "markz@test.com")
     for customer in customers:
         assert customer_from_json(customer_to_json(customer)) == customer
+
+
+REP = "5b0e9d19811a4ea99c3588ca64ba61ca"
+
+
+def status_steps(plan) -> list[str]:
+    return [getattr(s, "status", s.action) for s in plan.steps
+            if s.action in ("AddSalesRep", "ChangeStatus")]
+
+
+@pytest.mark.parametrize("customer_status, account_state, reps, expected", [
+    ("Active", None, [], ["AddSalesRep", "approve"]),  # a new account
+    ("Active", "PendingApproval", [REP], ["approve"]),
+    ("Active", "Denied", [], ["AddSalesRep", "approve"]),
+    ("Active", "Inactive", [REP], ["enable"]),
+    ("Active", "Approved", [REP], []),
+    ("OnHold", "Approved", [REP], ["disable"]),
+    ("Inactive", "PendingApproval", [], []),
+    ("OnHold", None, [], []),
+])
+def test_accounts_are_approved_for_active_customers_and_disabled_for_others(
+        customer_status: str, account_state: str | None, reps: list[str],
+        expected: list[str]) -> None:
+    customer = facebook(status=customer_status, contacts=())
+    account = None
+    if account_state is not None:
+        account = {**account_of(customer), "approvalStatus": account_state,
+                   "salesReps": [{"adminUserId": rep} for rep in reps]}
+    plan = plan_customer(customer, account, [], {}, sales_rep=REP)
+    assert status_steps(plan) == expected
+
+
+def test_without_a_sales_rep_a_new_account_stays_pending_and_says_why() -> None:
+    plan = plan_customer(facebook(contacts=()), None, [], {})
+    assert status_steps(plan) == []
+    assert [p.level for p in plan.problems] == ["WARN"]
+    assert "--sales-rep" in plan.problems[0].description

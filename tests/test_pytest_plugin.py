@@ -30,7 +30,7 @@ def test_fault_helper_scopes_faults_to_the_tenant(b2b_mock) -> None:
 def test_seed_and_token_expiry(b2b_mock) -> None:
     assert b2b_mock.seed({"accounts": [{"companyOrOrganization": "Contoso",
                                          "users": [{"emailAddress": "a@contoso.com"}]}]}) == \
-        {"accounts": 1, "users": 1}
+        {"accounts": 1, "users": 1, "contacts": 0}
     b2b_mock.expire_tokens()
     assert b2b_mock.session.get(b2b_mock.api).status_code == 401
 

@@ -162,7 +162,8 @@ def test_unmatched_users_are_reported_and_pruned_on_request(target) -> None:
 def test_dry_run_plans_and_writes_nothing(target) -> None:
     seq = target.last_seq()
     result, log = target.sync(facebook(), dry_run=True)
-    assert [s.action for s in result.plans[0].steps] == ["AddAccount", "AddUser"]
+    assert [s.action for s in result.plans[0].steps] == ["AddAccount", "AddSalesRep", "ChangeStatus",
+                                                         "AddUser"]
     assert target.writes(since=seq) == []
     assert target.account("C000000288") is None
 

@@ -62,7 +62,7 @@ def test_bad_user_bodies(api) -> None:
                  "MISSING_OR_INVALID_PARAMETER", "not-an-email")
     assert_error(api.post(path, json={"b2BUser": {"emailAddress": "a@b.co",
                                                   "roles": [{"roleId": 9}]}}),
-                 400, "MISSING_OR_INVALID_PARAMETER", "roleId")
+                 404, "ITEM_NOT_FOUND", "role 9")
     assert_error(api.post("/999999/user", json={"b2BUser": {"emailAddress": "a@b.co"}}),
                  404, "ITEM_NOT_FOUND")
     assert api.get(f"/{account['id']}/users").json()["totalCount"] == 0

@@ -1,7 +1,9 @@
 """Loading accounts, users, roles and attributes from a seed file, through the domain rules.
 
 A seed file is JSON: ``{"tenant": 1, "accounts": [{...account..., "users": [{...b2BUser...,
-"roles": [{"roleId": 1}]}]}]}``; ``tenant`` is optional. A seed may also be a
+"roles": [{"roleId": 1}]}], "contacts": [{...CustomerContact...}], "salesReps": ["<id>"],
+"approvalStatus": "Approved"}]}``; ``tenant`` is optional, and an account without an approval
+status is left pending, as the service creates it. A seed may also be a
 list of such objects, one per tenant.
 """
 
@@ -11,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..domain import accounts, users
+from ..domain import accounts, contacts, users
 from ..domain.call import Call
 from ..domain.catalog import Catalog
 from ..domain.tenancy import Scope
@@ -42,19 +44,36 @@ def load_seed_data(store: Store, catalog: Catalog, data: Any,
         return _load(store, catalog, data, default_tenant)
 
 
+# How a seed's approval status is reached from a new (pending) account.
+_ACTIONS_TO = {"PendingApproval": (), "Approved": ("approve",), "Denied": ("deny",),
+               "Inactive": ("approve", "disable")}
+_NOT_FIELDS = ("users", "salesReps", "approvalStatus", "contacts")
+
+
 def _load(store: Store, catalog: Catalog, data: Any, default_tenant: int) -> dict[str, int]:
-    counts = {"accounts": 0, "users": 0}
+    counts = {"accounts": 0, "users": 0, "contacts": 0}
     for part in data if isinstance(data, list) else [data]:
         scope = Scope(int(part.get("tenant", default_tenant)))
         call = Call(store, catalog, scope, SEED_ACTOR)
         for account in part.get("accounts", []):
-            fields = {k: v for k, v in account.items() if k != "users"}
+            fields = {k: v for k, v in account.items() if k not in _NOT_FIELDS}
             created = accounts.add_account(call, fields)
             counts["accounts"] += 1
             for user in account.get("users", []):
                 body = {"b2BUser": user, "isImport": True}
                 users.add_user(call, created["id"], body)
                 counts["users"] += 1
+            for contact in account.get("contacts", []):
+                contacts.add(call, created["id"], contact)
+                counts["contacts"] += 1
+            if account.get("salesReps"):
+                accounts.add_sales_reps(call, created["id"], list(account["salesReps"]))
+            status = account.get("approvalStatus", "PendingApproval")
+            if status not in _ACTIONS_TO:
+                raise ValueError(f"approvalStatus {status!r} is not one of "
+                                 f"{', '.join(_ACTIONS_TO)}")
+            for action in _ACTIONS_TO[status]:
+                accounts.change_status(call, created["id"], action)
     return counts
 
 

@@ -35,9 +35,10 @@ class Catalog:
         return None
 
     def field_types(self, schema_name: str) -> dict[str, str]:
-        """Filterable/sortable fields of a response schema: its scalar properties, the dates and
-        names of its audit block both nested (``auditInfo.createDate``) and flattened
-        (``createDate``), as the service's examples filter and sort on them. A schema marked
+        """Filterable/sortable fields of a response schema: its scalar properties, those of the
+        objects it holds by a dotted name (``address.cityOrTown``), the dates and names of its
+        audit block both nested (``auditInfo.createDate``) and flattened (``createDate``), as
+        the service's examples filter and sort on them. A schema marked
         ``x-b2b-audited`` keeps an audit block it does not answer; its flattened names count too.
         """
         found = self._field_types.get(schema_name)
@@ -52,6 +53,12 @@ class Catalog:
                     found.update({f"{name}.{audit}": kind
                                   for audit, kind in self._audit_fields().items()})
                     found.update(self._audit_fields())
+                elif "$ref" in prop:  # a nested object: its own scalars, by a dotted name
+                    nested = self._schema(prop["$ref"].rsplit("/", 1)[-1])
+                    for inner, inner_prop in nested.get("properties", {}).items():
+                        inner_kind = self._scalar_type(inner_prop)
+                        if inner_kind:
+                            found[f"{name}.{inner}"] = inner_kind
             if schema.get("x-b2b-audited"):
                 found.update(self._audit_fields())
         return found

@@ -39,8 +39,9 @@ class TableLayout:
 
 
 B2B_LAYOUT = TableLayout(
-    indexed={"/accounts": {"externalId": folded},
-             "/users/": {"emailAddress": folded, "userName": folded}},
+    indexed={"/accounts": {"externalId": folded, "rootAccountId": exact},
+             "/users/": {"emailAddress": folded, "userName": folded},
+             "/contacts": {"accountId": exact}},
     ordered={"/accounts": ("companyOrOrganization", "externalId")},
-    id_ordered=("/accounts",),
+    id_ordered=("/accounts", "/contacts"),
 )

@@ -32,6 +32,16 @@ class Scope:
     def attribute_definitions(self) -> str:
         return f"{self.prefix}/attributeDefinitions"
 
+    @property
+    def roles(self) -> str:
+        """The tenant's custom roles (the system roles are not stored)."""
+        return f"{self.prefix}/roles"
+
+    @property
+    def contacts(self) -> str:
+        """The customer contacts (addresses) of the tenant's accounts."""
+        return f"{self.prefix}/contacts"
+
     def owns(self, table: str) -> bool:
         return table.startswith(self.prefix + "/")
 

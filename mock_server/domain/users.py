@@ -85,7 +85,8 @@ def _with(call: Call, account_id: int, field: str, value: str) -> list[dict[str,
     return [doc for doc in found if doc is not None]
 
 
-def _stored(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
+def stored_user(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
+    """The stored user of the account, or a 404."""
     stored_account(call, account_id)
     doc = call.store.get(call.scope.users(account_id), _doc_id(user_id))
     if doc is None:
@@ -94,14 +95,11 @@ def _stored(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
     return doc
 
 
-def _role_ids(requested: list[dict[str, Any]]) -> list[int]:
-    ids: list[int] = []
-    for role in requested:
-        if not roles.is_known(role["roleId"]):
-            raise bad_request(f"Unknown roleId {role['roleId']}; the roles are "
-                              f"{roles.catalogue()}", roleId=role["roleId"])
-        ids.append(role["roleId"])
-    return ids
+def requested_roles(call: Call, account_id: int,
+                     requested: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The roles an AddUser body names: any the account's users may hold (404 for a role the
+    tenant does not have, 409 for one not assigned to the account)."""
+    return [roles.role_for_account(call, wanted["roleId"], account_id) for wanted in requested]
 
 
 def _save(call: Call, tx: Writes, account_id: int, user: dict[str, Any]) -> None:
@@ -110,7 +108,7 @@ def _save(call: Call, tx: Writes, account_id: int, user: dict[str, Any]) -> None
 
 def _editable(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
     """A private copy of the stored user (stored documents are never changed in place)."""
-    copied: dict[str, Any] = copy_doc(_stored(call, account_id, user_id))
+    copied: dict[str, Any] = copy_doc(stored_user(call, account_id, user_id))
     return copied
 
 
@@ -119,36 +117,54 @@ def _save_changed(call: Call, tx: Writes, account_id: int, user: dict[str, Any])
     _save(call, tx, account_id, user)
 
 
-def add_user(call: Call, account_id: int, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """Add (or restore) a user; returns the user and whether it is new."""
-    wanted = body["b2BUser"]
+def new_fields(call: Call, wanted: dict[str, Any]) -> dict[str, Any]:
+    """The profile of a user to add, checked: an e-mail is required, the user name defaults
+    to it."""
     fields = _profile(call, wanted)
     fields.pop("isRemoved", None)
     if "emailAddress" not in fields:
         raise bad_request("b2BUser.emailAddress is required", field="emailAddress")
     if not fields.get("userName"):
         fields["userName"] = fields["emailAddress"]
-    role_ids = _role_ids(wanted.get("roles") or [])
+    return fields
+
+
+def built(call: Call, account_id: int, fields: dict[str, Any], held: list[dict[str, Any]],
+          external_password: bool, restored: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A user document: new, or ``restored`` (a removed user added again, same ``userId``)."""
+    if restored is not None:
+        user = copy_doc(restored)
+        user.update(DEFAULTS)
+        user["auditInfo"] = audit.updated(user.get("auditInfo"), call.actor)
+    else:
+        user = {"userId": uuid.uuid4().hex, **DEFAULTS, "auditInfo": audit.created(call.actor)}
+    user.update(fields)
+    user["isRemoved"] = False
+    user["hasExternalPassword"] = external_password or bool(fields.get("hasExternalPassword"))
+    user["roles"] = []
+    for role in held:
+        user["roles"] = roles.with_role(user["roles"], role, user["userId"], account_id,
+                                        call.actor)
+    return user
+
+
+def put_new(call: Call, tx: Writes, account_id: int, user: dict[str, Any]) -> None:
+    """Store a user built for a new account (within the account's own transaction)."""
+    _save(call, tx, account_id, user)
+
+
+def add_user(call: Call, account_id: int, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Add (or restore) a user; returns the user and whether it is new."""
+    wanted = body["b2BUser"]
+    fields = new_fields(call, wanted)
     with call.store.transaction() as tx:
         stored_account(call, account_id)
+        wanted_roles = requested_roles(call, account_id, wanted.get("roles") or [])
         _clash(call, account_id, fields, None)
         removed = [u for u in _with(call, account_id, "emailAddress", fields["emailAddress"])
                    if u.get("isRemoved")]
-        if removed:
-            user = copy_doc(removed[0])
-            user.update(DEFAULTS)
-            user["auditInfo"] = audit.updated(user.get("auditInfo"), call.actor)
-        else:
-            user = {"userId": uuid.uuid4().hex, **DEFAULTS,
-                    "auditInfo": audit.created(call.actor)}
-        user.update(fields)
-        user["isRemoved"] = False
-        user["hasExternalPassword"] = bool(body.get("externalPassword")) or \
-            bool(fields.get("hasExternalPassword"))
-        user["roles"] = []
-        for role_id in role_ids:
-            user["roles"] = roles.with_role(user["roles"], role_id, user["userId"], account_id,
-                                            call.actor)
+        user = built(call, account_id, fields, wanted_roles, bool(body.get("externalPassword")),
+                     removed[0] if removed else None)
         _save(call, tx, account_id, user)
     return present(user), not removed
 
@@ -202,24 +218,18 @@ def list_users(call: Call, account_id: int, query: ListQuery) -> dict[str, Any]:
 def get_roles(call: Call, account_id: int, user_id: str) -> dict[str, Any]:
     """The user's roles as the service answers them: a collection that is not paged."""
     with call.store.lock:
-        found = _stored(call, account_id, user_id)["roles"]
+        found = stored_user(call, account_id, user_id)["roles"]
     return {"totalCount": len(found), "items": found}
 
 
-def _known_role(role_id: int) -> None:
-    if not roles.is_known(role_id):
-        raise not_found(f"Role {role_id} not found; the roles are {roles.catalogue()}",
-                        roleId=role_id)
-
-
 def add_role(call: Call, account_id: int, user_id: str, role_id: int) -> None:
-    _known_role(role_id)
     with call.store.transaction() as tx:
         user = _editable(call, account_id, user_id)
+        role = roles.role_for_account(call, role_id, account_id)
         if user["isRemoved"]:
             raise conflict(f"User {user_id} is removed; add it again before giving it roles",
                            userId=user_id)
-        changed = roles.with_role(user["roles"], role_id, user_id, account_id, call.actor)
+        changed = roles.with_role(user["roles"], role, user_id, account_id, call.actor)
         if changed is user["roles"]:
             return
         user["roles"] = changed
@@ -227,8 +237,8 @@ def add_role(call: Call, account_id: int, user_id: str, role_id: int) -> None:
 
 
 def remove_role(call: Call, account_id: int, user_id: str, role_id: int) -> None:
-    _known_role(role_id)
     with call.store.transaction() as tx:
+        roles.known_role(call, role_id)
         user = _editable(call, account_id, user_id)
         changed = roles.without_role(user["roles"], role_id)
         if len(changed) == len(user["roles"]):

@@ -77,8 +77,11 @@ async def handle_problem(_request: ConnexionRequest, exc: ProblemException) -> C
 
 
 async def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
+    code = None
     if exc.status_code == 404:
-        message = f"No such resource: {request.url.path}"
+        # Not ITEM_NOT_FOUND: a client reads that as "the account is gone" and may recreate it.
+        code = "ROUTE_NOT_FOUND"
+        message = f"The service has no operation at {request.method} {request.url.path}"
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         message = f"Method {request.method} is not allowed on {request.url.path}"
@@ -87,7 +90,7 @@ async def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -
             headers["Allow"] = ", ".join(allowed)
     elif exc.status_code != 404:
         message = str(exc.detail)
-    return error_response(exc.status_code, message, headers=headers)
+    return error_response(exc.status_code, message, code, headers=headers)
 
 
 async def handle_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

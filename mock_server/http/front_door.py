@@ -118,8 +118,11 @@ class FrontDoor:
         named = tenancy_of_call(scope, self.state.settings.default_tenant)
         operation, account_id = routes.describe(method, path)
         faults = self.state.faults.draw(operation, named.scope.tenant) if operation else []
-        correlation = uuid.uuid4().hex
-        send = _correlated(send, correlation.encode())
+        # Answers of the service carry a correlation id; a path it has no operation at is
+        # answered by its router, without one (as the Java SDK tells such 404s apart).
+        correlation = uuid.uuid4().hex if operation is not None else None
+        if correlation is not None:
+            send = _correlated(send, correlation.encode())
         call = _Call(self.state.journal, {
             "method": method, "path": path, "operation": operation, "tenant": named.scope.tenant,
             "query": scope.get("query_string", b"").decode("latin-1"),
