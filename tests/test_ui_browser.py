@@ -81,3 +81,65 @@ def test_page_shows_the_synced_account_with_its_primary_admin(browser, tmp_path)
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "ui-account.png"))
         assert (ARTIFACTS / "ui-account.png").stat().st_size > 10_000
+
+
+def test_page_shows_approval_sales_reps_hierarchy_and_contacts(browser) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def text_of(css: str) -> str:
+        """The element's text, found anew (the page re-renders as it refreshes)."""
+        try:
+            return " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, css))
+        except StaleElementReferenceException:
+            return ""
+
+    def click(css: str) -> None:
+        def clicked(b) -> bool:
+            try:
+                b.find_element(By.CSS_SELECTOR, css).click()
+                return True
+            except Exception:  # not there yet, or re-rendered under us
+                return False
+        wait.until(clicked)
+
+    rep = "5b0e9d19811a4ea99c3588ca64ba61ca"
+    seed = {"tenant": 7, "accounts": [{
+        "companyOrOrganization": "Parent Co", "externalId": "P1", "salesReps": [rep],
+        "contacts": [{"email": "ap@parent.example", "label": "Head office",
+                      "types": [{"name": "Billing", "isPrimary": True}],
+                      "address": {"address1": "1 Main St", "cityOrTown": "Springfield",
+                                  "countryCode": "US"}}]}]}
+    with ServerProcess() as server:
+        import requests
+
+        requests.post(server.url + "/_mock/seed", json=seed, timeout=10).raise_for_status()
+        parent = requests.get(server.url + "/_mock/tenants/7/accounts", timeout=10).json()
+        parent_id = parent["items"][0]["id"]
+        requests.post(server.url + "/_mock/seed", timeout=10, json={"tenant": 7, "accounts": [
+            {"companyOrOrganization": "Child Co", "externalId": "K1",
+             "parentAccountId": parent_id}]}).raise_for_status()
+        # a journaled query with a bad escape must not break the page
+        requests.get(server.url + "/api/commerce/customer/b2baccounts?q=%E0%A4%A", timeout=10,
+                     headers={"x-vol-tenant": "7"})
+        wait = WebDriverWait(browser, 15)
+        browser.get(server.url + "/_mock/ui")
+        wait.until(lambda b: 'value="7"' in b.find_element(By.ID, "tenant").get_attribute(
+            "innerHTML"))
+        browser.execute_script("const p = document.getElementById('tenant'); p.value = '7';"
+                               "p.dispatchEvent(new Event('change'));")
+        wait.until(lambda b: "PendingApproval" in text_of('tr.account[data-external-id="P1"]'))
+        click('tr.account[data-external-id="P1"]')
+        wait.until(lambda b: "PendingApproval" in text_of("#approval"))
+        assert rep in text_of("#sales-reps")
+        assert "Child Co" in text_of("#hierarchy")
+        assert "Springfield" in text_of("#contacts")
+        click('#approval button[data-action="approve"]')
+        wait.until(lambda b: "Approved" in text_of("#approval") and "disable" in text_of(
+            "#approval"))
+        click("#hierarchy a.account-link")
+        wait.until(lambda b: text_of("#account-title") == "Child Co")
+        assert "%A" in text_of("#journal")  # the bad escape shown as it came
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "ui-approval.png"))

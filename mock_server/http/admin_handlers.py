@@ -7,12 +7,13 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
+from ..admin import seeding, state_files
+from ..admin.faults import fault_from
 from ..domain import accounts
 from ..domain.call import Call
 from ..domain.errors import ServiceError, bad_request, not_found
 from ..domain.tenancy import Scope, scope_of_table
-from ..admin import seeding, state_files
-from ..admin.faults import fault_from
+from ..service import b2b_catalog
 from .context import current as current_mock
 
 
@@ -118,8 +119,10 @@ def list_tenants() -> Reply:
 
 def _summary(store: Any, scope: Scope, doc: dict[str, Any]) -> dict[str, Any]:
     people = store.docs(scope.users(doc["id"]))
+    shown = accounts.present(Call(store, b2b_catalog(), scope), doc, with_users=False)
     return {"id": doc["id"], "companyOrOrganization": doc.get("companyOrOrganization"),
-            "externalId": doc.get("externalId"), "isActive": doc.get("isActive"),
+            "externalId": doc.get("externalId"), "isActive": shown["isActive"],
+            "approvalStatus": shown["approvalStatus"], "parentAccountId": shown["parentAccountId"],
             "users": sum(1 for u in people if not u.get("isRemoved")),
             "removedUsers": sum(1 for u in people if u.get("isRemoved")),
             "updateDate": (doc.get("auditInfo") or {}).get("updateDate")}
@@ -136,6 +139,17 @@ def list_tenant_accounts(tenant: int, q: str | None = None) -> Reply:
             t in f"{a['companyOrOrganization'] or ''} {a['externalId'] or ''}".casefold()
             for t in terms)]
     return {"totalCount": len(items), "items": items}, 200
+
+
+def get_tenant_account_hierarchy(tenant: int, account_id: int) -> Reply:
+    current = current_mock()
+    return accounts.hierarchy(Call(current.store, current.catalog, Scope(tenant)), account_id), 200
+
+
+def change_tenant_account_status(tenant: int, account_id: int, action: str) -> Reply:
+    current = current_mock()
+    call = Call(current.store, current.catalog, Scope(tenant), "demo page")
+    return accounts.change_status(call, account_id, action), 200
 
 
 def get_tenant_account(tenant: int, account_id: int) -> Reply:
