@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import assert_error
+from conftest import SALES_REP, assert_error
 
 COMPANIES = [("C1", "Facebook", True), ("C2", "Contoso", True), ("C3", "Northwind", False),
              ("C4", "Fabrikam", True), ("C5", "Adventure Works", False)]
@@ -107,3 +107,12 @@ def test_users_list_filters_sorts_and_searches(api) -> None:
 def test_fields_are_names_not_projection_syntax(api, companies) -> None:
     body = api.get(params={"fields": "externalId),x(", "pageSize": 1}).json()
     assert body["items"] == [{}] and body["totalCount"] == 5
+
+
+def test_a_pattern_ends_at_the_end_of_the_value_not_before_a_final_newline(api) -> None:
+    """JSON Schema's patterns are ECMA's: ``$`` does not match before a trailing newline."""
+    listed = api.get("", params={"responseFields": "\n"})
+    assert listed.status_code == 400, listed.text
+    rep = api.get(f"/salesrep/{SALES_REP}%0A")
+    assert rep.status_code in (400, 404), rep.text
+    assert api.get(f"/salesrep/{SALES_REP}").status_code == 200

@@ -16,7 +16,8 @@ from mock_server.testing.process import ServerProcess
 
 pytestmark = pytest.mark.slow
 
-SPECS = Path(__file__).resolve().parent.parent / "openapi"
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "openapi"
 EXAMPLES = "15"  # per operation and phase: a bounded run for make test
 
 
@@ -37,7 +38,7 @@ def test_the_schemathesis_cli_finds_nothing_with_only_the_spec_and_a_ticket(spec
             [*st_command(), "run", str(SPECS / spec), "--url", server.url + base, "--checks", "all",
              "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", EXAMPLES,
              "-H", f"Authorization: Bearer {ticket['access_token']}"],
-            capture_output=True, text=True, timeout=600)
+            capture_output=True, text=True, timeout=600, cwd=ROOT)  # with schemathesis.toml
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     summary = done.stdout.strip().splitlines()[-1]
     assert "failure" not in summary and "error" not in summary, done.stdout[-6000:]

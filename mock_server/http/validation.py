@@ -12,6 +12,8 @@ faster versions of the same checks.
 from __future__ import annotations
 
 import codecs
+import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from connexion.datastructures import MediaTypeDict
@@ -19,12 +21,30 @@ from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
                                   MultiPartFormDataValidator, ParameterValidator)
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, ValidationError, validators
 
 from ..domain.query.languages import explain, shown
 from ..service import b2b_catalog
 
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
+
+
+@lru_cache(maxsize=256)
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """``pattern`` with a final ``$`` meaning the end of the value, as in the ECMA regular
+    expressions JSON Schema specifies: Python's ``$`` also matches before a final newline, so
+    ``"id\\n"`` would pass ``^[0-9a-f]{32}$``."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    if isinstance(instance, str) and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r:.60} does not match {pattern!r:.60}")
+
+
+ParameterSchemaValidator = validators.extend(Draft4Validator, {"pattern": _pattern})
 
 
 def parameter_problem(location: str, name: str, value: Any, required: bool,
@@ -63,7 +83,7 @@ class NamingParameterValidator(ParameterValidator):
         schema = param.get("schema", param)
         return parameter_problem(parameter_type, param.get("name", param_name or ""), value,
                                  bool(param.get("required")),
-                                 Draft4Validator(schema, format_checker=FORMAT_CHECKER))
+                                 ParameterSchemaValidator(schema, format_checker=FORMAT_CHECKER))
 
 
 def charset_codec(encoding: str) -> str:

@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 from jsonschema import Draft4Validator
 
+from ..http.validation import ecma_pattern
+
 Check = Callable[[Any], bool]
 
 _ANNOTATIONS = {"description", "title", "example", "examples", "default", "readOnly",
@@ -103,7 +105,7 @@ def _numbers(schema: dict[str, Any]) -> Check | None:
 
 def _strings(schema: dict[str, Any]) -> Check | None:
     shortest, longest = schema.get("minLength"), schema.get("maxLength")
-    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    pattern = ecma_pattern(schema["pattern"]) if "pattern" in schema else None
     if shortest is None and longest is None and pattern is None:
         return None
 

@@ -13,6 +13,7 @@ from typing import Any, Callable, TypeVar
 
 from jsonschema import Draft4Validator
 
+from ..http.validation import ParameterSchemaValidator
 from .quick_check import Check, quick_check
 
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
@@ -31,7 +32,7 @@ def _kept(cache: dict[int, tuple[dict[str, Any], T]], definition: dict[str, Any]
 
 
 def compiled_validator(definition: dict[str, Any],
-                       kind: Any = Draft4Validator) -> Draft4Validator:
+                       kind: Any = ParameterSchemaValidator) -> Draft4Validator:
     """The jsonschema validator of a definition (``kind``: Connexion's request validator for
     bodies, plain draft 4 for parameters)."""
     return _kept(_validators, definition,
