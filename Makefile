@@ -6,6 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 DB     ?= data/b2b-mock.json
 SEED   ?= fixtures/seed_accounts.json
+ERP_SEED ?= fixtures/acumatica
 
 .PHONY: serve test test-thorough contract demo bench browser install install-test clean spec-patterns
 
@@ -33,14 +34,16 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 serve: install
-	$(BIN)/b2b-mock serve --host $(HOST) --port $(PORT) --db $(DB) --seed $(SEED)
+	$(BIN)/b2b-mock serve --host $(HOST) --port $(PORT) --db $(DB) --seed $(SEED) \
+	  --erp-seed $(ERP_SEED)
 
 # The type check, every test, then the HTTP and contract tests again on stock Connexion (the
 # speed-ups off).
 test: install-test browser
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
-	B2B_MOCK_SPEEDUPS=0 $(BIN)/python -m pytest -q -m "not speedups" tests contract_tests/test_conformance.py
+	B2B_MOCK_SPEEDUPS=0 $(BIN)/python -m pytest -q -m "not speedups" tests contract_tests/test_conformance.py \
+	  contract_tests/test_erp_conformance.py
 
 # The property tests with many more and longer runs (tens of minutes).
 test-thorough: install-test

@@ -1,7 +1,8 @@
 """Building the mock: the Connexion app serving the OpenAPI documents, behind the front door.
 
-Three APIs: the B2B accounts operations (``http.b2b_handlers``), the auth tickets
-(``http.platform_handlers``, with the tenant lookup) and the operator's controls (``http.admin_handlers``). With ``speedups`` off the
+Four APIs: the B2B accounts operations (``http.b2b_handlers``), the auth tickets
+(``http.platform_handlers``, with the tenant lookup), the ERP twin (``http.erp_handlers``) and the
+operator's controls (``http.admin_handlers``). With ``speedups`` off the
 app is stock Connexion with the mock's validators and error handlers plugged into its public
 extension points; with them on, ``mock_server.speedups`` supplies faster parts.
 """
@@ -26,10 +27,12 @@ from .admin import seeding
 from .config import Settings
 from .domain.errors import ServiceError
 from .domain.tickets import TicketIssuer
-from .http import admin_handlers, b2b_handlers, errors, platform_handlers, validation
+from .erp.errors import ErpError
+from .erp.sessions import ErpLogin, SessionBook
+from .http import admin_handlers, b2b_handlers, erp_handlers, errors, platform_handlers, validation
 from .http.front_door import FrontDoor
 from .admin.journal import Journal
-from .service import b2b_catalog, open_store
+from .service import b2b_catalog, erp_catalog, open_store
 from .speedups import AppParts, fast_parts
 from .state import MockState
 from .store import Store
@@ -76,8 +79,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         store = open_store(settings.db_path)
         if settings.seed_path is not None and seeding.is_empty(store):
             seeding.load_seed(store, catalog, settings.seed_path, settings.default_tenant)
+        if settings.erp_seed_path is not None and seeding.erp_is_empty(store):
+            seeding.load_erp_seed(store, erp_catalog(), settings.erp_seed_path)
     tickets = TicketIssuer(settings.client_id, settings.client_secret, settings.token_lifetime)
+    sessions = SessionBook(ErpLogin(settings.erp_user, settings.erp_password,
+                                    settings.erp_company))
     mock_state = MockState(settings=settings, store=store, tickets=tickets, catalog=catalog,
+                           erp_catalog=erp_catalog(), erp_sessions=sessions,
                            journal=Journal(settings.journal_size))
 
     parts = fast_parts() if (settings.speedups if speedups is None else speedups) \
@@ -87,6 +95,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
             ("b2baccounts", served_secured("b2baccounts.yaml", settings.auth_enabled), b2b_handlers),
             ("platform", served_secured("platform.yaml", settings.auth_enabled),
              platform_handlers),
+            ("erp", served_secured("erp.yaml", settings.auth_enabled), erp_handlers),
             ("mock_admin", openapi.served("mock_admin.yaml"), admin_handlers)):
         app.add_api(document, resolver=_resolver(handlers), pythonic_params=True,
                     validator_map=parts.validator_map, name=name,
@@ -94,6 +103,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
                                                         swagger_ui_path="/ui"),
                     jsonifier=parts.jsonifier)
     app.add_error_handler(ServiceError, errors.handle_service_error)
+    app.add_error_handler(ErpError, errors.handle_erp_error)
     app.add_error_handler(ProblemException, errors.handle_problem)
     app.add_error_handler(HTTPException, errors.handle_http_exception)
     app.add_error_handler(Exception, errors.handle_unexpected)

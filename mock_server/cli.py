@@ -18,7 +18,7 @@ from . import config
 from .admin import seeding
 from .admin.faults import FAULT_KINDS
 from .admin.state_files import STATE_FORMAT, export_state, import_state
-from .service import b2b_catalog, open_store
+from .service import b2b_catalog, erp_catalog, open_store
 from .domain.errors import ServiceError
 from .domain.tenancy import Scope
 from .store import Store, StoreLocked
@@ -60,6 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         default_tenant=args.tenant,
         auth_enabled=not args.no_auth,
         seed_path=Path(args.seed) if args.seed else None,
+        erp_seed_path=Path(args.erp_seed) if args.erp_seed else None,
         journal_size=args.journal_size,
     )
     if args.no_speedups:
@@ -83,6 +84,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"  operator API {base}/_mock/ (journal, faults, reset, seed, state)",
         f"  storage      {settings.db_path or 'in memory (lost on exit)'}",
         f"  tenant       {settings.default_tenant} when a call sends no x-vol-tenant",
+        f"  ERP twin     {base}/entity/Default/24.200.001/ (Customer, Contact, "
+        "CustomerLocation; sign in at /entity/auth/login)",
+        f"  ERP sign-in  name={settings.erp_user} password={settings.erp_password} "
+        f"tenant={settings.erp_company}",
     ]
     if settings.auth_enabled:
         lines.append(f"  credentials  client_id={settings.client_id} "
@@ -117,7 +122,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
     else:
         store = _open_store(args.db)
         try:
-            result = seeding.load_seed_data(store, b2b_catalog(), data, args.tenant)
+            result = seeding.load_seed_data(store, b2b_catalog(), data, args.tenant,
+                                            erp_catalog())
         except ServiceError as exc:
             raise SystemExit(f"b2b-mock: seed rejected: {exc.message}") from None
         finally:
@@ -172,7 +178,8 @@ def cmd_journal(args: argparse.Namespace) -> int:
         return 0
     for entry in reversed(result["items"]):
         print(f"{entry['seq']:>6} {entry['method']:<6} {entry['status']:>3} "
-              f"{entry['durationMs']:>8.1f}ms t{entry['tenant']} {entry['path']}"
+              f"{entry['durationMs']:>8.1f}ms "
+              f"{'t' + str(entry['tenant']) if entry['tenant'] else 'erp'} {entry['path']}"
               + (f"?{entry['query']}" if entry["query"] else "")
               + (f"  [fault: {', '.join(entry['faults'])}]" if entry["faults"] else ""))
     return 0
@@ -212,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="TinyDB file to keep data in (default: %(default)s)")
     where.add_argument("--memory", action="store_true", help="keep data in memory only")
     serve.add_argument("--seed", help="seed file loaded when the store is empty")
+    serve.add_argument("--erp-seed", help="customer documents (a JSON file or a folder of them) "
+                                          "loaded into the ERP twin when it is empty")
     serve.add_argument("--tenant", type=int, default=1,
                        help="tenant of calls without x-vol-tenant (default: %(default)s)")
     serve.add_argument("--no-auth", action="store_true",

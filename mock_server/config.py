@@ -11,6 +11,10 @@ from .domain import tickets as auth
 DEFAULT_DB = Path("data") / "b2b-mock.json"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+# The ERP twin's sign-in when the environment names none (printed in the banner).
+DEFAULT_ERP_USER = "admin"
+DEFAULT_ERP_PASSWORD = "b2b-mock-erp"
+DEFAULT_ERP_COMPANY = "Company"
 
 
 @dataclass
@@ -27,6 +31,13 @@ class Settings:
     token_lifetime: float = field(default_factory=lambda: float(os.environ.get(
         "B2B_MOCK_TOKEN_LIFETIME", auth.DEFAULT_LIFETIME)))
     seed_path: Path | None = None
+    erp_seed_path: Path | None = None  # customer documents loaded into an empty ERP twin
+    erp_user: str = field(default_factory=lambda: os.environ.get(
+        "B2B_MOCK_ERP_USER", DEFAULT_ERP_USER))
+    erp_password: str = field(default_factory=lambda: os.environ.get(
+        "B2B_MOCK_ERP_PASSWORD", DEFAULT_ERP_PASSWORD))
+    erp_company: str = field(default_factory=lambda: os.environ.get(
+        "B2B_MOCK_ERP_COMPANY", DEFAULT_ERP_COMPANY))
     journal_size: int = 1000
     # False: stock Connexion, none of mock_server.speedups (B2B_MOCK_SPEEDUPS=0)
     speedups: bool = field(default_factory=lambda: os.environ.get(

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from .domain.catalog import Catalog
 from .domain.tickets import TicketIssuer
+from .erp.catalog import ErpCatalog
+from .erp.sessions import SessionBook
 from .admin.faults import FaultBook
 from .admin.journal import Journal
 
@@ -25,6 +27,8 @@ class MockState:
     store: Store
     tickets: TicketIssuer
     catalog: Catalog
+    erp_catalog: ErpCatalog
+    erp_sessions: SessionBook
     journal: Journal = field(default_factory=Journal)
     faults: FaultBook = field(default_factory=FaultBook)
 

@@ -13,10 +13,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mock_server"
 # layer -> what its modules must not import (absolute module names, prefixes)
 FORBIDDEN = {
     "domain": ("connexion", "starlette", "uvicorn", "requests", "tinydb", "os", "io", "pathlib",
-               "socket", "open", "mock_server.store", "mock_server.http", "mock_server.admin",
+               "socket", "open", "mock_server.erp", "mock_server.store", "mock_server.http", "mock_server.admin",
                "mock_server.speedups", "mock_server.app", "mock_server.cli", "mock_server.state",
                "mock_server.service", "mock_server.openapi", "mock_server.testing"),
-    "store": ("connexion", "starlette", "mock_server.domain", "mock_server.http",
+    # the ERP twin's rules, held to the domain's line (it may use the domain's ports and layout)
+    "erp": ("connexion", "starlette", "uvicorn", "requests", "tinydb", "os", "io", "pathlib",
+            "socket", "open", "mock_server.store", "mock_server.http", "mock_server.admin",
+            "mock_server.speedups", "mock_server.app", "mock_server.cli", "mock_server.state",
+            "mock_server.service", "mock_server.openapi", "mock_server.testing"),
+    "store": ("connexion", "starlette", "mock_server.domain", "mock_server.erp", "mock_server.http",
               "mock_server.admin", "mock_server.speedups", "mock_server.app"),
     "admin": ("connexion", "starlette", "mock_server.http", "mock_server.speedups",
               "mock_server.app", "mock_server.cli"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..domain.errors import bad_request
 from ..domain.tenancy import scope_of_table
+from ..erp.layout import is_erp_table
 from ..store import Store
 
 STATE_FORMAT = "b2b-mock/1"
@@ -21,6 +22,8 @@ def import_state(store: Store, document: Any) -> dict[str, int]:
         raise bad_request(f"not a b2b-mock export ({STATE_FORMAT}): it needs a 'tables' object")
     tables = document["tables"]
     for name in tables:
+        if is_erp_table(name):
+            continue
         try:
             scope_of_table(name)
         except ValueError:

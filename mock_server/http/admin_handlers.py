@@ -46,7 +46,7 @@ def seed(body: Any) -> Reply:
     current = current_mock()
     try:
         counts = seeding.load_seed_data(current.store, current.catalog, body,
-                                         current.settings.default_tenant)
+                                         current.settings.default_tenant, current.erp_catalog)
     except ServiceError:
         raise
     except (KeyError, TypeError, ValueError) as exc:

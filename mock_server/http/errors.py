@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException
 
 from . import routes
 from ..domain.errors import ServiceError, code_for
+from ..erp.errors import ErpError
+from .erp_errors import erp_error, erp_response, is_erp_path
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +70,18 @@ async def handle_service_error(_request: ConnexionRequest, exc: ServiceError) ->
     return error_response(exc.status, exc.message, exc.error_code, exc.additional, exc.headers)
 
 
-async def handle_problem(_request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
+async def handle_erp_error(_request: ConnexionRequest, exc: ErpError) -> ConnexionResponse:
+    return erp_response(exc)
+
+
+async def handle_problem(request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
     status = exc.status if 400 <= exc.status < 600 else 500
+    if is_erp_path(request.url.path):
+        if status >= 500:
+            log.error("server problem: %r", exc)
+        detail = str(exc.detail or exc.title or "Request failed").strip().splitlines()[0]
+        return erp_response(erp_error(status, detail if status < 500 else "Internal error",
+                                      request.method, str(request.url)))
     if status >= 500:
         log.error("server problem: %r", exc)
         return error_response(500, "Internal error in b2b-mock")
@@ -77,6 +89,12 @@ async def handle_problem(_request: ConnexionRequest, exc: ProblemException) -> C
 
 
 async def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
+    if is_erp_path(request.url.path):
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(routes.allowed_methods(request.url.path))
+        return erp_response(erp_error(exc.status_code, str(exc.detail), request.method,
+                                      str(request.url)), headers)
     code = None
     if exc.status_code == 404:
         # Not ITEM_NOT_FOUND: a client reads that as "the account is gone" and may recreate it.
@@ -93,6 +111,8 @@ async def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -
     return error_response(exc.status_code, message, code, headers=headers)
 
 
-async def handle_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+async def handle_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     log.error("unexpected error", exc_info=exc)
+    if is_erp_path(request.url.path):
+        return erp_response(erp_error(500, "Internal error in b2b-mock"))
     return error_response(500, "Internal error in b2b-mock")

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import routes
 from .errors import error_body
+from .erp_errors import erp_body, is_erp_path
 from ..admin.faults import FAULT_KINDS, Fault
 from ..admin.journal import MAX_BODY
 from ..state import SCOPE_KEY, MockState
@@ -117,14 +118,17 @@ class FrontDoor:
         method: str = scope["method"]
         named = tenancy_of_call(scope, self.state.settings.default_tenant)
         operation, account_id = routes.describe(method, path)
-        faults = self.state.faults.draw(operation, named.scope.tenant) if operation else []
+        erp = is_erp_path(path)
+        tenant = None if erp else named.scope.tenant
+        faults = self.state.faults.draw(operation, tenant) if operation else []
         # Answers of the service carry a correlation id; a path it has no operation at is
-        # answered by its router, without one (as the Java SDK tells such 404s apart).
-        correlation = uuid.uuid4().hex if operation is not None else None
+        # answered by its router, without one (as the Java SDK tells such 404s apart). The
+        # ERP twin answers as the ERP does, without one.
+        correlation = uuid.uuid4().hex if operation is not None and not erp else None
         if correlation is not None:
             send = _correlated(send, correlation.encode())
         call = _Call(self.state.journal, {
-            "method": method, "path": path, "operation": operation, "tenant": named.scope.tenant,
+            "method": method, "path": path, "operation": operation, "tenant": tenant,
             "query": scope.get("query_string", b"").decode("latin-1"),
             "site": named.site, "accountId": account_id, "faults": [f.kind for f in faults],
             "correlationId": correlation})
@@ -147,7 +151,7 @@ class FrontDoor:
 
             try:
                 if not faults or not await self._apply_faults(faults, receive_logged,
-                                                              send_logged, receive):
+                                                              send_logged, receive, erp):
                     await self.app(scope, receive_logged, send_logged)
                 if held:
                     await self._send_when_durable(pending, held, call, send)
@@ -164,16 +168,16 @@ class FrontDoor:
         except Exception:
             log.exception("a write could not be made durable")
             held = _error_messages(500, "Internal error in b2b-mock: the write could not be "
-                                        "made durable")
+                                        "made durable", erp=is_erp_path(call.entry["path"]))
         for message in held:
             call.sending(message)
             await send(message)
 
     async def _apply_faults(self, faults: list[Fault], receive: Any, send: Any,
-                            server_receive: Any) -> bool:
+                            server_receive: Any, erp: bool) -> bool:
         """Carry out the drawn faults, in their kinds' order; True when one of them answered
         the call itself."""
-        call = _FaultedCall(self.state, receive, send, server_receive)
+        call = _FaultedCall(self.state, receive, send, server_receive, erp)
         for fault in sorted(faults, key=lambda f: FAULT_KINDS[f.kind].order):
             if await FAULT_KINDS[fault.kind].act(fault, call):
                 return True
@@ -183,8 +187,10 @@ class FrontDoor:
 class _FaultedCall:
     """A call as a fault acts on it (``admin.faults.FaultedCall``)."""
 
-    def __init__(self, state: MockState, receive: Any, send: Any, server_receive: Any) -> None:
+    def __init__(self, state: MockState, receive: Any, send: Any, server_receive: Any,
+                 erp: bool = False) -> None:
         self.state = state
+        self.erp = erp
         self.receive = receive
         self.send = send
         self.server_receive = server_receive
@@ -203,7 +209,8 @@ class _FaultedCall:
 
     async def reject(self, status: int, retry_after: int | None) -> None:
         await self._drain()
-        for message in _error_messages(status, f"Injected fault: status {status}", retry_after):
+        for message in _error_messages(status, f"Injected fault: status {status}", retry_after,
+                                       self.erp):
             await self.send(message)
 
     async def _drain(self) -> None:
@@ -224,10 +231,10 @@ def _correlated(send: Any, correlation: bytes) -> Any:
     return sending
 
 
-def _error_messages(status: int, message: str,
-                    retry_after: int | None = None) -> list[dict[str, Any]]:
-    """The ASGI messages of an error answer in the service's format."""
-    body = json.dumps(error_body(status, message)).encode()
+def _error_messages(status: int, message: str, retry_after: int | None = None,
+                    erp: bool = False) -> list[dict[str, Any]]:
+    """The ASGI messages of an error answer in the service's format (the ERP's, for ``erp``)."""
+    body = json.dumps(erp_body(status, message) if erp else error_body(status, message)).encode()
     headers = [(b"content-type", b"application/json"),
                (b"content-length", str(len(body)).encode())]
     if retry_after is not None:

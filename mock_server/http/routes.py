@@ -17,7 +17,7 @@ METHODS = ("get", "put", "post", "delete", "patch")
 @cache
 def _table() -> list[tuple[str, re.Pattern[str], str]]:
     rows: list[tuple[str, re.Pattern[str], str]] = []
-    for name in ("b2baccounts.yaml", "platform.yaml"):
+    for name in ("b2baccounts.yaml", "platform.yaml", "erp.yaml"):
         document = openapi.load(name)
         base = document["servers"][0]["url"].rstrip("/")
         for path, item in document["paths"].items():

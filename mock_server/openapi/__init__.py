@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-DOCUMENTS = ("b2baccounts.yaml", "platform.yaml", "mock_admin.yaml")
+DOCUMENTS = ("b2baccounts.yaml", "platform.yaml", "mock_admin.yaml", "erp.yaml")
 
 # libyaml's loader when PyYAML was built with it: several times faster than pure Python.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
