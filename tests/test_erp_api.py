@@ -356,3 +356,9 @@ def test_the_fixtures_seed_the_twin_and_an_erp_write_survives_a_restart(tmp_path
         assert erp.ok(erp.get("/Customer/C0099"))["CustomerName"]["value"] == \
             "Written before the restart"
         assert len(erp.ok(erp.get("/Customer", select="CustomerID"))) == 14  # not seeded twice
+
+
+def test_a_cookie_header_that_cannot_be_read_is_not_signed_in(client) -> None:
+    client.post("/entity/auth/login", json=LOGIN)
+    odd = client.get(ENTITY + "/Customer", headers={"Cookie": "a=b; o.rw*|czn0nft~"})
+    assert_http_error(odd, 401, "not signed in")

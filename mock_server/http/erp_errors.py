@@ -4,7 +4,9 @@ Web API, which the ERP runs on, answers routing failures in."""
 
 from __future__ import annotations
 
+import http.cookies
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
@@ -44,3 +46,16 @@ def erp_response(error: ErpError, headers: dict[str, str] | None = None) -> Conn
     return ConnexionResponse(status_code=error.status, body=json.dumps(error.body()),
                              mimetype="application/json", content_type="application/json",
                              headers=headers or {})
+
+
+def unreadable_cookie(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether a request's Cookie header is one Connexion's cookie check cannot read (it uses
+    ``http.cookies``, which raises on such a header): such a call cannot name a session, and
+    is answered as not signed in rather than as the twin's failure."""
+    for key, value in headers:
+        if key.lower() == b"cookie":
+            try:
+                http.cookies.SimpleCookie().load(value.decode("latin-1"))
+            except http.cookies.CookieError:
+                return True
+    return False

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import routes
 from .errors import error_body
-from .erp_errors import erp_body, is_erp_path
+from .erp_errors import erp_body, is_erp_path, unreadable_cookie
 from ..admin.faults import FAULT_KINDS, Fault
 from ..admin.journal import MAX_BODY
 from ..state import SCOPE_KEY, MockState
@@ -150,8 +150,11 @@ class FrontDoor:
                 await send(message)
 
             try:
-                if not faults or not await self._apply_faults(faults, receive_logged,
-                                                              send_logged, receive, erp):
+                if erp and unreadable_cookie(scope["headers"]):
+                    for message in _error_messages(401, "", erp=True):
+                        await send_logged(message)
+                elif not faults or not await self._apply_faults(faults, receive_logged,
+                                                                send_logged, receive, erp):
                     await self.app(scope, receive_logged, send_logged)
                 if held:
                     await self._send_when_durable(pending, held, call, send)
