@@ -8,7 +8,10 @@ from urllib.parse import quote
 
 import requests
 
+from .transport import CONNECT_TIMEOUT, Unreachable, cannot_connect
+
 BASE_PATH = "/api/commerce/customer/b2baccounts"
+CONTACTS_PATH = "/api/commerce/customer/accounts"  # an account's contacts (its addresses)
 PAGE_SIZE = 200
 
 
@@ -46,21 +49,25 @@ class B2BClient:
 
     def __init__(self, session: requests.Session, base_url: str, timeout: float = 30.0) -> None:
         self.session = session
-        self.root = base_url.rstrip("/") + BASE_PATH
+        self.host = base_url.rstrip("/")
+        self.root = self.host + BASE_PATH
         self.timeout = timeout
         self.calls: list[Call] = []
 
     def url(self, path: str = "") -> str:
-        return self.root + path
+        """A path under the B2B accounts resource, or a whole URL as it is."""
+        return path if path.startswith(("http://", "https://")) else self.root + path
 
     def request(self, method: str, path: str = "", body: Any = None,
                 params: dict[str, Any] | None = None) -> Any:
         url = self.url(path)
         try:
             response = self.session.request(method, url, json=body, params=params,
-                                            timeout=self.timeout)
+                                            timeout=(CONNECT_TIMEOUT, self.timeout))
         except requests.RequestException as exc:  # retries used up, or no connection at all
             self.calls.append(Call(method, url, body, 0))
+            if cannot_connect(exc):
+                raise Unreachable(f"the B2B service at {self.host}", exc) from None
             raise ServiceError(method, url, 0, {"message": f"no answer after retries: {exc}"}) \
                 from None
         self.calls.append(Call(method, url, body, response.status_code))
@@ -88,6 +95,16 @@ class B2BClient:
         page = self.request("GET", params={"filter": f"externalId eq {quoted(external_id)}",
                                            "pageSize": 2})
         return page["items"][0] if page["items"] else None
+
+    def get_account(self, account_id: int) -> dict[str, Any] | None:
+        """The account with this id, or None when the service has none."""
+        try:
+            found: dict[str, Any] = self.request("GET", f"/{account_id}")
+        except ServiceError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return found
 
     def add_account(self, body: dict[str, Any]) -> dict[str, Any]:
         return self.request("POST", "", body)
@@ -130,3 +147,20 @@ class B2BClient:
 
     def delete_attribute(self, account_id: int, fqn: str) -> None:
         self.request("DELETE", f"/{account_id}/attributes/{quote(fqn, safe='~')}")
+
+    # contacts (addresses) of an account
+    def _contacts(self, account_id: int, tail: str = "") -> str:
+        return f"{self.host}{CONTACTS_PATH}/{account_id}/contacts{tail}"
+
+    def contacts(self, account_id: int) -> list[dict[str, Any]]:
+        return self._all_pages(self._contacts(account_id))
+
+    def add_contact(self, account_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        return self.request("POST", self._contacts(account_id), body)
+
+    def update_contact(self, account_id: int, contact_id: int,
+                       body: dict[str, Any]) -> dict[str, Any]:
+        return self.request("PUT", self._contacts(account_id, f"/{contact_id}"), body)
+
+    def delete_contact(self, account_id: int, contact_id: int) -> None:
+        self.request("DELETE", self._contacts(account_id, f"/{contact_id}"))

@@ -1,14 +1,20 @@
-"""Reading ERP customers and their contacts, in the shape of Acumatica's contract-based REST API.
+"""ERP customers with their contacts and locations, in the shape of Acumatica's contract-based
+REST API, and the file source that reads them.
 
-Acumatica answers a customer with ``$expand=Contacts,Attributes`` as JSON whose every field is
-wrapped as ``{"value": ...}``. A :class:`CustomerSource` yields :class:`Customer` records; the
-file reader below is one source, and a live endpoint can be another behind the same interface.
+Acumatica writes every field as ``{"value": ...}``. A customer document is a ``Customer`` record
+with ``Contacts`` (each a ``Contact`` record's fields) and ``Locations`` (``CustomerLocation``
+records) beside its own fields: what the file source reads, what ``b2b-mock --erp-seed`` loads,
+and what the live source (``erp_api``) assembles from the ERP's three entities. A
+:class:`CustomerSource` yields :class:`Customer` records.
 
-What the reader understands on a contact beyond Acumatica's standard fields:
+What the reader understands beyond Acumatica's standard fields, as the connector adds them:
 
-* primary: the customer's ``PrimaryContactID`` names it (or the contact says ``IsPrimary``);
-* enabled for the commerce connection: ``CommerceEnabled`` (the per-contact "enable" check of
-  the connector's site association); a contact without the field is not enabled.
+* a contact is enabled for the commerce connection by the custom field
+  ``Contact.UsrCommerceEnabled`` (the per-contact "enable" check of the connector's site
+  association; ``CommerceEnabled`` is read too); a contact without it is not enabled;
+* the customer's commerce reference id (the B2B account it became) is the custom field
+  ``BAccount.UsrCommerceRefID``;
+* primary: the customer's ``PrimaryContactID`` names it (or the contact says ``IsPrimary``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,16 @@ from pathlib import Path
 from typing import Any, Iterable, Protocol
 
 USABLE_EMAIL = re.compile(r"^[^@ \t\n\r]+@[^@ \t\n\r]+\.[^@. \t\n\r]+$")
+ENABLED = ("Contact", "UsrCommerceEnabled")       # custom view and field
+REFERENCE = ("BAccount", "UsrCommerceRefID")       # custom view and field
+
+
+def custom_value(record: dict[str, Any], view_field: tuple[str, str], default: Any = None) -> Any:
+    """The value of a custom field (``record["custom"][view][field]["value"]``)."""
+    view, name = view_field
+    found = ((record.get("custom") or {}).get(view) or {}).get(name)
+    value = found.get("value") if isinstance(found, dict) else None
+    return default if value is None else value
 
 
 def unwrap(record: dict[str, Any], name: str, default: Any = None) -> Any:
@@ -58,6 +74,27 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Location:
+    """A customer location: an address of the customer, one of them its default."""
+
+    location_id: str
+    name: str | None = None
+    active: bool = True
+    default: bool = False
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    phone: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
 class Customer:
     customer_id: str
     name: str | None
@@ -66,6 +103,8 @@ class Customer:
     tax_registration_id: str | None = None
     attributes: tuple[tuple[str, str], ...] = ()
     contacts: tuple[Contact, ...] = field(default_factory=tuple)
+    locations: tuple[Location, ...] = field(default_factory=tuple)
+    reference_id: str | None = None  # the B2B account id written back to the ERP
 
     @property
     def primary(self) -> Contact | None:
@@ -73,9 +112,21 @@ class Customer:
 
 
 class CustomerSource(Protocol):
-    """Where customers come from: a file, a folder, or a live ERP endpoint."""
+    """Where customers come from: a file, a folder, or a live ERP endpoint.
 
-    def customers(self) -> Iterable[Customer]: ...
+    ``customers(since)`` reads those changed after ``since`` (an ERP time a source gave out with
+    ``read_clock``), or all of them; a source that cannot tell changes reads all. A source that
+    can write the commerce reference id back onto a customer does so in ``write_reference``
+    (False: it cannot).
+    """
+
+    name: str
+
+    def customers(self, since: str | None = None) -> list[Customer]: ...
+
+    def read_clock(self) -> str | None: ...
+
+    def write_reference(self, customer_id: str, account_id: int) -> bool: ...
 
 
 def _contact(raw: dict[str, Any], primary_id: Any) -> Contact:
@@ -92,7 +143,31 @@ def _contact(raw: dict[str, Any], primary_id: Any) -> Contact:
         phone=unwrap(raw, "Phone1"),
         active=bool(unwrap(raw, "Active", True)),
         primary=bool(primary),
-        enabled=bool(unwrap(raw, "CommerceEnabled", False)),
+        enabled=bool(custom_value(raw, ENABLED, unwrap(raw, "CommerceEnabled", False))),
+    )
+
+
+def location_from_json(raw: dict[str, Any]) -> Location:
+    """One ``CustomerLocation`` record (its ``LocationContact`` and address expanded)."""
+    contact = raw.get("LocationContact") or {}
+    address = contact.get("Address") or {}
+    email = unwrap(contact, "Email")
+    return Location(
+        location_id=str(unwrap(raw, "LocationID")),
+        name=unwrap(raw, "LocationName"),
+        active=bool(unwrap(raw, "Active", True)),
+        default=bool(unwrap(raw, "Default", False)),
+        email=email.strip() if isinstance(email, str) and email.strip() else None,
+        first_name=unwrap(contact, "FirstName"),
+        last_name=unwrap(contact, "LastName") or unwrap(contact, "Attention"),
+        company=unwrap(contact, "CompanyName"),
+        phone=unwrap(contact, "Phone1"),
+        address1=unwrap(address, "AddressLine1"),
+        address2=unwrap(address, "AddressLine2"),
+        city=unwrap(address, "City"),
+        state=unwrap(address, "State"),
+        postal_code=unwrap(address, "PostalCode"),
+        country=unwrap(address, "Country"),
     )
 
 
@@ -110,21 +185,38 @@ def customer_from_json(raw: dict[str, Any]) -> Customer:
         tax_registration_id=unwrap(raw, "TaxRegistrationID"),
         attributes=attributes,
         contacts=tuple(_contact(c, primary_id) for c in raw.get("Contacts") or []),
+        locations=tuple(location_from_json(loc) for loc in raw.get("Locations") or []),
+        reference_id=_text(custom_value(raw, REFERENCE)),
     )
 
 
+def _text(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
 class AcumaticaFileSource:
-    """Customers from a JSON file (one customer or a list) or a folder of such files."""
+    """Customers from a JSON file (one customer document or a list) or a folder of such files.
+
+    A file has no clock and cannot be written to: every run reads it whole, and the commerce
+    reference ids stay in the sync's own references.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.name = f"file:{self.path.resolve()}"
+
+    def read_clock(self) -> str | None:
+        return None
+
+    def write_reference(self, customer_id: str, account_id: int) -> bool:
+        return False
 
     def _files(self) -> list[Path]:
         if self.path.is_dir():
             return sorted(self.path.glob("*.json"))
         return [self.path]
 
-    def customers(self) -> list[Customer]:
+    def customers(self, since: str | None = None) -> list[Customer]:
         found: list[Customer] = []
         for file in self._files():
             with open(file, encoding="utf-8") as fh:
@@ -140,12 +232,44 @@ class AcumaticaFileSource:
 
 
 def _wrap(value: Any) -> dict[str, Any]:
-    return {"value": value}
+    return {} if value is None else {"value": value}
+
+
+def location_to_json(location: Location) -> dict[str, Any]:
+    """The ``CustomerLocation`` record of ``location`` (without its ``Customer``)."""
+    return {
+        "LocationID": _wrap(location.location_id), "LocationName": _wrap(location.name),
+        "Active": _wrap(location.active), "Default": _wrap(location.default),
+        "LocationContact": {
+            "Email": _wrap(location.email), "FirstName": _wrap(location.first_name),
+            "LastName": _wrap(location.last_name), "CompanyName": _wrap(location.company),
+            "Phone1": _wrap(location.phone),
+            "Address": {"AddressLine1": _wrap(location.address1),
+                        "AddressLine2": _wrap(location.address2), "City": _wrap(location.city),
+                        "State": _wrap(location.state),
+                        "PostalCode": _wrap(location.postal_code),
+                        "Country": _wrap(location.country)}},
+    }
+
+
+def contact_to_json(c: Contact) -> dict[str, Any]:
+    """The ``Contact`` record of ``c`` (without its ``BusinessAccount``)."""
+    return {
+        "ContactID": _wrap(c.contact_id), "FirstName": _wrap(c.first_name),
+        "LastName": _wrap(c.last_name), "Email": _wrap(c.email), "JobTitle": _wrap(c.job_title),
+        "Phone1": _wrap(c.phone), "Active": _wrap(c.active),
+        "custom": {ENABLED[0]: {ENABLED[1]: {"type": "CustomBooleanField",
+                                             "value": c.enabled}}},
+    }
 
 
 def customer_to_json(customer: Customer) -> dict[str, Any]:
-    """The Acumatica JSON of ``customer`` (what :func:`customer_from_json` reads back)."""
+    """The customer document of ``customer`` (what :func:`customer_from_json` reads back)."""
     primary = customer.primary
+    custom = {}
+    if customer.reference_id is not None:
+        custom = {REFERENCE[0]: {REFERENCE[1]: {"type": "CustomStringField",
+                                                "value": customer.reference_id}}}
     return {
         "CustomerID": _wrap(customer.customer_id),
         "CustomerName": _wrap(customer.name),
@@ -155,10 +279,7 @@ def customer_to_json(customer: Customer) -> dict[str, Any]:
         "PrimaryContactID": _wrap(primary.contact_id if primary else None),
         "Attributes": [{"AttributeID": _wrap(a), "Value": _wrap(v)}
                        for a, v in customer.attributes],
-        "Contacts": [{
-            "ContactID": _wrap(c.contact_id), "FirstName": _wrap(c.first_name),
-            "LastName": _wrap(c.last_name), "DisplayName": _wrap(c.display_name),
-            "Email": _wrap(c.email), "JobTitle": _wrap(c.job_title), "Phone1": _wrap(c.phone),
-            "Active": _wrap(c.active), "CommerceEnabled": _wrap(c.enabled),
-        } for c in customer.contacts],
+        "Contacts": [contact_to_json(c) for c in customer.contacts],
+        "Locations": [location_to_json(loc) for loc in customer.locations],
+        "custom": custom,
     }

@@ -8,7 +8,13 @@ The rules (those of the connector walkthrough, see the README's sync section):
 * a contact that is inactive, disabled or deleted from the ERP has its user removed (softly);
 * when the primary changes, every role grant comes before every role revocation, so the new
   primary is Admin before the old one stops being it;
-* users that match no contact are left alone and reported, or removed with ``prune``.
+* users that match no contact are left alone and reported, or removed with ``prune``;
+* a customer without a usable primary contact (none named, inactive, not enabled, no usable
+  e-mail) gets no Admin: a WARN row says so;
+* each active location is a contact (an address) of the account: Shipping, and for the
+  customer's default location also Billing, primary for both; its e-mail is the location's, or
+  the primary contact's; an inactive or deleted location's contact is deleted. Locations are
+  found again by the stored reference, then by label (the location's name).
 """
 
 from __future__ import annotations
@@ -17,11 +23,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .erp import Contact, Customer
+from .erp import Contact, Customer, Location
 from .roles import ADMIN, PURCHASER, ROLE_NAMES
-from .steps import (AddAccount, AddAttribute, AddRole, AddSalesRep, AddUser, ChangeStatus,
-                    DeleteAttribute, RemoveRole, RemoveUser, Step, UpdateAccount,
-                    UpdateAttribute, UpdateUser)
+from .steps import (AddAccount, AddAttribute, AddLocation, AddRole, AddSalesRep, AddUser,
+                    ChangeStatus, DeleteAttribute, RemoveLocation, RemoveRole, RemoveUser, Step,
+                    UpdateAccount, UpdateAttribute, UpdateLocation, UpdateUser)
 
 ATTRIBUTE_NAMESPACE = "tenant"
 PENDING, APPROVED, INACTIVE = "PendingApproval", "Approved", "Inactive"
@@ -46,6 +52,7 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     unmanaged: list[dict[str, Any]] = field(default_factory=list)
     matches: dict[int, str] = field(default_factory=dict)  # contact id -> user id
+    located: dict[str, int] = field(default_factory=dict)  # location id -> account contact id
 
 
 def attribute_fqn(attribute_id: str) -> str | None:
@@ -125,12 +132,15 @@ def _match(contacts: list[Contact], users: list[dict[str, Any]],
 def plan_customer(customer: Customer, account: dict[str, Any] | None,
                   users: list[dict[str, Any]], refs: dict[int, str],
                   default_role: int = PURCHASER, prune: bool = False,
-                  sales_rep: str | None = None, approve: bool = True) -> Plan:
+                  sales_rep: str | None = None, approve: bool = True,
+                  account_contacts: list[dict[str, Any]] | None = None,
+                  location_refs: dict[str, int] | None = None) -> Plan:
     """The writes that make the B2B side match ``customer``.
 
     ``account`` is the B2B account found for the customer (None when there is none), ``users``
     its users (removed ones included), ``refs`` the contact id -> user id references of earlier
-    runs.
+    runs; ``account_contacts`` the account's contacts (addresses) and ``location_refs`` the
+    location id -> contact id references.
     """
     plan = Plan(customer, account["id"] if account else None)
     _plan_account(plan, customer, account)
@@ -173,8 +183,121 @@ def plan_customer(customer: Customer, account: dict[str, Any] | None,
     if prune:
         removals.extend(RemoveUser("user matches no ERP contact (--prune)", user_id=u["userId"])
                         for u in plan.unmanaged)
+    _warn_without_primary(plan, customer)
     plan.steps.extend([*grants, *revokes, *removals])
+    _plan_locations(plan, customer, account_contacts or [], location_refs or {})
     return plan
+
+
+def _warn_without_primary(plan: Plan, customer: Customer) -> None:
+    primary = customer.primary
+    if primary is None:
+        why = "names no primary contact"
+    elif not primary.active:
+        why = f"has an inactive primary contact ({primary.display_name})"
+    elif not primary.enabled:
+        why = f"has a primary contact ({primary.display_name}) not enabled for the connection"
+    elif not primary.usable_email:
+        why = f"has a primary contact ({primary.display_name}) without a usable e-mail address"
+    else:
+        return
+    plan.problems.append(Problem(
+        "WARN", "Customer Contact",
+        f"Customer {customer.customer_id} {why}: its B2B account has no Admin from the ERP."))
+
+
+def location_email(customer: Customer, location: Location) -> str | None:
+    """The e-mail a location's account contact carries: its own, or the primary contact's."""
+    if location.email:
+        return location.email
+    primary = customer.primary
+    return primary.email if primary is not None and primary.usable_email else None
+
+
+def desired_location(customer: Customer, location: Location) -> dict[str, Any]:
+    types = [{"name": "Shipping", "isPrimary": location.default}]
+    if location.default:
+        types.insert(0, {"name": "Billing", "isPrimary": True})
+    return {
+        "email": location_email(customer, location),
+        "firstName": location.first_name,
+        "lastNameOrSurname": location.last_name,
+        "companyOrOrganization": location.company or customer.name,
+        "label": location.name or location.location_id,
+        "address": {"address1": location.address1, "address2": location.address2,
+                    "cityOrTown": location.city, "stateOrProvince": location.state,
+                    "postalOrZipCode": location.postal_code, "countryCode": location.country},
+        "phoneNumbers": {"work": location.phone},
+        "types": types,
+    }
+
+
+def _differs(wanted: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """The fields of ``wanted`` the account contact does not hold (types in any order)."""
+    changed = []
+    for name, value in wanted.items():
+        held = current.get(name)
+        if name == "types":
+            same = sorted((t["name"], bool(t["isPrimary"])) for t in value) == sorted(
+                (t.get("name"), bool(t.get("isPrimary"))) for t in held or [])
+        elif isinstance(value, dict):
+            same = all((held or {}).get(k) == v for k, v in value.items())
+        else:
+            same = held == value
+        if not same:
+            changed.append(name)
+    return changed
+
+
+def _plan_locations(plan: Plan, customer: Customer, existing: list[dict[str, Any]],
+                    refs: dict[str, int]) -> None:
+    by_id = {c["id"]: c for c in existing}
+    taken: set[int] = set()
+    matched: dict[str, dict[str, Any]] = {}
+    locations = sorted(customer.locations, key=lambda loc: (not loc.default, loc.location_id))
+    for location in locations:
+        found = by_id.get(refs.get(location.location_id, -1))
+        if found is not None:
+            matched[location.location_id] = found
+            taken.add(found["id"])
+    for location in locations:
+        if location.location_id in matched:
+            continue
+        label = (location.name or location.location_id).casefold()
+        found = next((c for c in existing if c["id"] not in taken
+                      and str(c.get("label") or "").casefold() == label), None)
+        if found is not None:
+            matched[location.location_id] = found
+            taken.add(found["id"])
+    plan.located = {lid: c["id"] for lid, c in matched.items()}
+    for location in locations:
+        current = matched.get(location.location_id)
+        if not location.active:
+            if current is not None:
+                plan.steps.append(RemoveLocation("location is inactive in the ERP",
+                                                 location=location.location_id,
+                                                 contact_ref=current["id"]))
+            continue
+        wanted = desired_location(customer, location)
+        if wanted["email"] is None:
+            plan.problems.append(Problem(
+                "WARN", "Customer Location",
+                f"Customer Location {location.name or location.location_id} of "
+                f"{customer.customer_id} has no e-mail address, nor has the customer a usable "
+                "primary contact; it is not synced."))
+            continue
+        if current is None:
+            plan.steps.append(AddLocation("new location", body=wanted,
+                                          location=location.location_id))
+        elif _differs(wanted, current):
+            plan.steps.append(UpdateLocation(
+                f"changed in the ERP: {', '.join(_differs(wanted, current))}", body=wanted,
+                location=location.location_id, contact_ref=current["id"]))
+    present = {loc.location_id for loc in customer.locations}
+    for location_id, contact_id in sorted(refs.items()):
+        if location_id not in present and contact_id in by_id and contact_id not in taken:
+            plan.steps.append(RemoveLocation("location was deleted in the ERP",
+                                             location=location_id, contact_ref=contact_id))
 
 
 def _removal(contact_id: int | None, user: dict[str, Any], why: str) -> RemoveUser:

@@ -1,8 +1,11 @@
-"""The commerce reference ids: ERP customer -> B2B account, ERP contact -> B2B user.
+"""The commerce reference ids: ERP customer -> B2B account, ERP contact -> B2B user, ERP
+location -> account contact (address); and when each source was last read in full.
 
 Kept in a small TinyDB file so a later run (or a person) can see which B2B records each ERP
 record became, and so a contact deleted from the ERP can still be found and its user removed.
-One document per customer and target: ``{target, customerId, accountId, contacts}``.
+One document per customer and target: ``{target, customerId, accountId, contacts, locations}``.
+A target is a service URL and the tenant a run acts in, the server's default tenant spelled out
+(``target_key``), so leaving out ``--tenant`` never changes which references a run uses.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from tinydb.table import Document
 FLUSH_EVERY = 100
 
 
+def target_key(url: str, tenant: int | None) -> str:
+    """The references' key of a service URL and the tenant a run acts in."""
+    return f"{url.rstrip('/')}#tenant={tenant if tenant is not None else 'default'}"
+
+
 class RefStore:
     """Reference ids of one B2B target (a URL and tenant)."""
 
@@ -29,6 +37,7 @@ class RefStore:
         self.db = TinyDB(path, storage=CachingMiddleware(JSONStorage), indent=1)
         self.target = target
         self.table = self.db.table("customers")
+        self.runs = self.db.table("runs")
         self._ids = {(doc["target"], doc["customerId"]): doc.doc_id for doc in self.table.all()}
         self._dirty = 0
 
@@ -38,7 +47,7 @@ class RefStore:
 
     def _save(self, customer_id: str, **changes: Any) -> None:
         current = self._doc(customer_id) or {"target": self.target, "customerId": customer_id,
-                                             "accountId": None, "contacts": {}}
+                                             "accountId": None, "contacts": {}, "locations": {}}
         updated = {**current, **changes}
         doc_id = self._ids.get((self.target, customer_id))
         if doc_id is None:
@@ -71,11 +80,48 @@ class RefStore:
         if contacts.pop(contact_id, None) is not None:
             self._save(customer_id, contacts={str(k): v for k, v in contacts.items()})
 
+    def location_contacts(self, customer_id: str) -> dict[str, int]:
+        doc = self._doc(customer_id)
+        return dict((doc.get("locations") or {}) if doc else {})
+
+    def set_location(self, customer_id: str, location_id: str, contact_id: int) -> None:
+        locations = self.location_contacts(customer_id)
+        if locations.get(location_id) != contact_id:
+            locations[location_id] = contact_id
+            self._save(customer_id, locations=locations)
+
+    def forget_location(self, customer_id: str, location_id: str) -> None:
+        locations = self.location_contacts(customer_id)
+        if locations.pop(location_id, None) is not None:
+            self._save(customer_id, locations=locations)
+
+    def last_read(self, source: str) -> str | None:
+        """The ERP time from which ``source`` has been read into this target."""
+        found = [r for r in self.runs.all() if r["target"] == self.target
+                 and r["source"] == source]
+        return found[0]["since"] if found else None
+
+    def set_last_read(self, source: str, since: str | None) -> None:
+        for row in self.runs.all():
+            if row["target"] == self.target and row["source"] == source:
+                self.runs.remove(doc_ids=[row.doc_id])
+        if since is not None:
+            self.runs.insert({"target": self.target, "source": source, "since": since})
+        self._dirty += 1
+
+    def targets(self) -> dict[str, int]:
+        """Every target the file holds references for, with its number of customers."""
+        counts: dict[str, int] = {}
+        for doc in self.table.all():
+            counts[doc["target"]] = counts.get(doc["target"], 0) + 1
+        return counts
+
     def rows(self) -> list[dict[str, Any]]:
         """Every reference of this target: customers with their contacts' users."""
         mine = [doc for doc in self.table.all() if doc["target"] == self.target]
         return [{"customerId": doc["customerId"], "accountId": doc["accountId"],
-                 "contacts": dict(sorted(self.contact_users(doc["customerId"]).items()))}
+                 "contacts": dict(sorted(self.contact_users(doc["customerId"]).items())),
+                 "locations": dict(sorted(self.location_contacts(doc["customerId"]).items()))}
                 for doc in sorted(mine, key=lambda d: d["customerId"])]
 
     def flush(self, force: bool = False) -> None:

@@ -42,11 +42,22 @@ class StepTarget(Protocol):
 
     def remove_role(self, account_id: int, user_id: str, role_id: int) -> None: ...
 
+    def add_contact(self, account_id: int, body: dict[str, Any]) -> dict[str, Any]: ...
+
+    def update_contact(self, account_id: int, contact_id: int,
+                       body: dict[str, Any]) -> dict[str, Any]: ...
+
+    def delete_contact(self, account_id: int, contact_id: int) -> None: ...
+
 
 class References(Protocol):
     def set_account(self, customer_id: str, account_id: int) -> None: ...
 
     def set_contact(self, customer_id: str, contact_id: int, user_id: str) -> None: ...
+
+    def set_location(self, customer_id: str, location_id: str, contact_id: int) -> None: ...
+
+    def forget_location(self, customer_id: str, location_id: str) -> None: ...
 
 
 @dataclass
@@ -325,3 +336,61 @@ class RemoveRole(_RoleStep):
 
     def apply(self, on: Applying) -> None:
         on.client.remove_role(on.account, self.user, self.role_id)
+
+
+@dataclass
+class _LocationStep(Step):
+    """A customer location kept as a contact (an address) of the account."""
+
+    action_type = "Customer Location"
+    location: str = ""
+    contact_ref: int | None = None  # the account contact's id, once known
+
+    def target(self) -> str:
+        return f"location {self.location}"
+
+
+@step
+@dataclass
+class AddLocation(_LocationStep):
+    action = "AddLocation"
+    success = "Customer Location is created/updated successfully."
+    body: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, on: Applying) -> None:
+        made = on.client.add_contact(on.account, self.body)
+        self.contact_ref = made["id"]
+        on.refs.set_location(on.customer_id, self.location, made["id"])
+
+    def payload(self) -> Any:
+        return self.body
+
+
+@step
+@dataclass
+class UpdateLocation(_LocationStep):
+    action = "UpdateLocation"
+    success = "Customer Location is created/updated successfully."
+    body: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, on: Applying) -> None:
+        assert self.contact_ref is not None
+        on.client.update_contact(on.account, self.contact_ref, self.body)
+
+    def payload(self) -> Any:
+        return self.body
+
+
+@step
+@dataclass
+class RemoveLocation(_LocationStep):
+    action = "RemoveLocation"
+    success = "Customer Location is deleted."
+
+    def apply(self, on: Applying) -> None:
+        assert self.contact_ref is not None
+        on.client.delete_contact(on.account, self.contact_ref)
+        on.refs.forget_location(on.customer_id, self.location)
+
+    def payload(self) -> Any:
+        return {"locationId": self.location, "contactId": self.contact_ref}

@@ -3,7 +3,9 @@
 * Tickets: got from the platform's OAuth endpoint, renewed ahead of expiry (by the refresh token
   when there is one), and renewed once more when a call is answered 401 anyway.
 * Retries: urllib3's ``Retry`` on 429/502/503/504 and connection errors, honouring
-  ``Retry-After``, with exponential backoff and a deadline on the whole retry sequence.
+  ``Retry-After``, with exponential backoff and a deadline on the whole retry sequence; a
+  service that cannot be reached at all is :class:`Unreachable` within a minute (a 5 s connect
+  timeout, retries for at most 40 s), which ends a run rather than failing record after record.
 * Proxies and CA bundle from the environment, as ``requests`` takes them, read once per host.
 """
 
@@ -21,11 +23,58 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.sessions import merge_setting
 from requests.utils import get_environ_proxies
-from urllib3.exceptions import MaxRetryError
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
 TICKET_PATH = "/api/platform/applications/authtickets/oauth"
 RETRY_STATUSES = (429, 502, 503, 504)
+CONNECT_TIMEOUT = 5.0
+RETRY_DEADLINE = 40.0
+
+
+class Unreachable(RuntimeError):
+    """A service could not be reached at all (refused, unknown host, connect timeouts), after
+    the retries: nothing the next record could do better."""
+
+    def __init__(self, what: str, cause: BaseException) -> None:
+        reason = _root_cause(cause)
+        super().__init__(f"cannot reach {what}: {reason}")
+        self.what = what
+        self.reason = reason
+
+
+def cannot_connect(exc: BaseException) -> bool:
+    """Whether a failure is that no connection could be made (refused, no such host, connect
+    timeout), as opposed to one that broke during a call."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (NewConnectionError, ConnectTimeoutError,
+                                requests.exceptions.ConnectTimeout)):
+            return True
+        inner = getattr(current, "reason", None)
+        current = inner if isinstance(inner, BaseException) else (
+            current.__cause__ or current.__context__)
+    return False
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost reason of a connection failure, in a few words."""
+    while True:
+        inner = getattr(exc, "reason", None) or exc.__cause__ or exc.__context__
+        if inner is None or inner is exc or not isinstance(inner, BaseException):
+            break
+        exc = inner
+    text = str(exc)
+    for known, words in (("Connection refused", "connection refused"),
+                         ("Name or service not known", "unknown host"),
+                         ("nodename nor servname", "unknown host"),
+                         ("timed out", "connection timed out"),
+                         ("gave up after", text)):
+        if known in text:
+            return words
+    return text.split(": ", 1)[-1][:120] or exc.__class__.__name__
 
 
 class DeadlineRetry(Retry):
@@ -45,12 +94,14 @@ class DeadlineRetry(Retry):
     def increment(self, *args: Any, **kwargs: Any) -> "DeadlineRetry":
         retry = super().increment(*args, **kwargs)
         if retry.started is not None and time.monotonic() - retry.started > self.deadline:
+            reason = RuntimeError(f"gave up after {self.deadline:g} s of retries")
+            reason.__cause__ = kwargs.get("error")  # what went wrong, for the caller to tell
             raise MaxRetryError(kwargs.get("_pool"), kwargs.get("url"),  # type: ignore[arg-type]
-                                RuntimeError(f"gave up after {self.deadline:g} s of retries"))
+                                reason)
         return retry
 
 
-def retry_policy(total: int = 8, backoff: float = 0.2, deadline: float = 60.0) -> Retry:
+def retry_policy(total: int = 8, backoff: float = 0.2, deadline: float = RETRY_DEADLINE) -> Retry:
     return DeadlineRetry(
         total=total, connect=total, read=2, status=total, other=0,
         status_forcelist=RETRY_STATUSES,
@@ -87,13 +138,13 @@ class TicketAuth(requests.auth.AuthBase):
                                 "client_secret": self.credentials.client_secret}
         if self._refresh:
             body.update(grant_type="refresh_token", refresh_token=self._refresh)
-            response = self.session.post(self.ticket_url, json=body, auth=_NoAuth(), timeout=30)
+            response = self._post(body)
             if response.status_code == 401:
                 self._refresh = None
                 return self._renew()
         else:
             body["grant_type"] = "client_credentials"
-            response = self.session.post(self.ticket_url, json=body, auth=_NoAuth(), timeout=30)
+            response = self._post(body)
         if response.status_code != 200:
             raise AuthError(response)
         ticket = response.json()
@@ -104,6 +155,15 @@ class TicketAuth(requests.auth.AuthBase):
         self._expires_at = time.monotonic() + lifetime - min(self.early, lifetime * 0.2)
         if self.on_renew is not None:
             self.on_renew(self.ticket_url, "refresh_token" in body)
+
+    def _post(self, body: dict[str, Any]) -> requests.Response:
+        try:
+            return self.session.post(self.ticket_url, json=body, auth=_NoAuth(),
+                                     timeout=(CONNECT_TIMEOUT, 30))
+        except requests.ConnectionError as exc:
+            if cannot_connect(exc):
+                raise Unreachable(f"the B2B service at {_host(self.ticket_url)}", exc) from None
+            raise
 
     def token(self, force: bool = False) -> str:
         with self._lock:
@@ -209,3 +269,8 @@ def b2b_session(base_url: str, credentials: Credentials, tenant: int | None = No
     session.auth = TicketAuth(session, base_url.rstrip("/") + TICKET_PATH, credentials,
                               on_renew=on_renew)
     return session
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

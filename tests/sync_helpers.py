@@ -11,7 +11,7 @@ from typing import Any
 import requests
 
 from mock_server.testing.process import ServerProcess
-from sync_client.erp import Contact, Customer, customer_to_json
+from sync_client.erp import Contact, Customer, Location, customer_to_json
 from sync_client.log import SyncLog
 from sync_client.refs import RefStore
 from sync_client.sync import RunResult, SyncOptions, make_syncer
@@ -52,6 +52,16 @@ class Target:
     def write_erp(self, *customers: Customer) -> Path:
         self.source.write_text(json.dumps([customer_to_json(c) for c in customers]))
         return self.source
+
+    def contacts(self, external_id: str) -> dict[str, dict[str, Any]]:
+        """The account's contacts (its addresses), by label."""
+        account = self.account(external_id)
+        assert account is not None
+        answer = requests.get(f"{self.url}/api/commerce/customer/accounts/{account['id']}"
+                              "/contacts", headers=self.headers(), timeout=10,
+                              params={"pageSize": 200})
+        assert answer.status_code == 200, answer.text
+        return {c["label"]: c for c in answer.json()["items"]}
 
     def sync(self, *customers: Customer, **options: Any) -> tuple[RunResult, SyncLog]:
         log = SyncLog(self.log_path, user="tester")
@@ -112,3 +122,66 @@ class Target:
 
 def roles(user: dict[str, Any]) -> list[str]:
     return [r["roleName"] for r in user["roles"]]
+
+
+ERP_LOGIN = {"name": "admin", "password": "b2b-mock-erp", "tenant": "Company"}
+ERP_ARGS = ["--erp-user", "admin", "--erp-password", "b2b-mock-erp", "--erp-company", "Company"]
+ENTITY = "/entity/Default/24.200.001"
+
+
+class ErpTwin:
+    """The mock's ERP twin, edited as a person edits the ERP: through its own API."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+        self.sign_in()
+
+    def sign_in(self) -> None:
+        signed = self.http.post(self.url + "/entity/auth/login", json=ERP_LOGIN, timeout=10)
+        assert signed.status_code == 204, signed.text
+
+    def load(self, *customers: Customer) -> None:
+        """Replace the ERP's data (and the mock's B2B data) with these customers."""
+        assert requests.post(self.url + "/_mock/reset", timeout=10).status_code == 200
+        loaded = requests.post(self.url + "/_mock/seed", timeout=30,
+                               json={"erp": [customer_to_json(c) for c in customers]})
+        assert loaded.status_code == 200, loaded.text
+
+    def put(self, entity: str, body: dict[str, Any], **params: str) -> dict[str, Any]:
+        answer = self.http.put(self.url + ENTITY + "/" + entity, json=body, timeout=10,
+                               params={f"${k}": v for k, v in params.items()})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def get(self, path: str, **params: str) -> Any:
+        answer = self.http.get(self.url + ENTITY + "/" + path, timeout=10,
+                               params={f"${k}": v for k, v in params.items()})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def delete(self, path: str) -> None:
+        assert self.http.delete(self.url + ENTITY + "/" + path, timeout=10).status_code == 204
+
+    def edit_customer(self, customer_id: str, **fields: Any) -> None:
+        self.put("Customer", {"CustomerID": {"value": customer_id},
+                              **{k: {"value": v} for k, v in fields.items()}})
+
+    def edit_contact(self, contact_id: int, **fields: Any) -> None:
+        self.put("Contact", {"ContactID": {"value": contact_id},
+                             **{k: {"value": v} for k, v in fields.items()}})
+
+    def edit_location(self, customer_id: str, location_id: str, **fields: Any) -> None:
+        self.put("CustomerLocation", {"Customer": {"value": customer_id},
+                                      "LocationID": {"value": location_id},
+                                      **{k: {"value": v} for k, v in fields.items()}})
+
+    def reference(self, customer_id: str) -> str | None:
+        found = self.get(f"Customer/{customer_id}", custom="BAccount.UsrCommerceRefID")
+        return found["custom"]["BAccount"]["UsrCommerceRefID"]["value"]
+
+
+def location(location_id: str, name: str, default: bool = False, active: bool = True,
+             email: str | None = None, city: str = "Oslo") -> Location:
+    return Location(location_id, name, active=active, default=default, email=email,
+                    address1="1 Main St", city=city, postal_code="0150", country="NO")

@@ -75,7 +75,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_installed_server_serves_its_spec_and_answers(installed: Path) -> None:
     port = free_port()
     server = subprocess.Popen([installed / "venv" / "bin" / "b2b-mock", "serve", "--port",
-                               str(port), "--db", installed / "data" / "db.json"],
+                               str(port), "--db", installed / "data" / "db.json",
+                               "--erp-seed", ROOT / "fixtures" / "acumatica"],
                               cwd=installed, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -96,11 +97,13 @@ def test_the_installed_server_serves_its_spec_and_answers(installed: Path) -> No
         assert "/commerce/customer/b2baccounts" in spec["paths"]
         assert "<html" in requests.get(url + "/_mock/ui", timeout=5).text.lower()
         log = installed / "sync-log.jsonl"
-        # the fixtures hold one customer the service rejects: exit code 1, the rest synced
-        summary = run(installed / "venv" / "bin" / "b2b-sync", "run", "--source",
-                      ROOT / "fixtures" / "acumatica", "--url", url, "--quiet", "--log", log,
-                      "--state", installed / "state.json", cwd=installed, expect=1)
-        assert summary.startswith("13 customers: 12 AddAccount")
+        # from the installed server's ERP twin; one contact there has no e-mail: exit code 1
+        summary = run(installed / "venv" / "bin" / "b2b-sync", "run", "--erp-url", url,
+                      "--erp-user", "admin", "--erp-password", "b2b-mock-erp", "--url", url,
+                      "--quiet", "--log", log, "--state", installed / "state.json",
+                      cwd=installed, expect=1)
+        assert summary.startswith("13 customers: 13 AddAccount"), summary
+        assert "13 reference ids written to the ERP" in summary
         after = requests.get(url + "/api/commerce/customer/b2baccounts", headers=headers,
                              params={"filter": "externalId eq 'C000000288'"}, timeout=5).json()
         assert [a["companyOrOrganization"] for a in after["items"]] == ["Facebook"]

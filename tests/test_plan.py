@@ -39,9 +39,10 @@ def actions(plan) -> list[str]:
 def test_every_kind_of_step_is_registered_under_its_action() -> None:
     from sync_client.steps import STEPS
 
-    assert sorted(STEPS) == ["AddAccount", "AddAttribute", "AddRole", "AddSalesRep", "AddUser",
-                             "ChangeStatus", "DeleteAttribute", "RemoveRole", "RemoveUser",
-                             "UpdateAccount", "UpdateAttribute", "UpdateUser"]
+    assert sorted(STEPS) == ["AddAccount", "AddAttribute", "AddLocation", "AddRole",
+                             "AddSalesRep", "AddUser", "ChangeStatus", "DeleteAttribute",
+                             "RemoveLocation", "RemoveRole", "RemoveUser", "UpdateAccount",
+                             "UpdateAttribute", "UpdateLocation", "UpdateUser"]
     assert all(name == kind.action for name, kind in STEPS.items())
 
 
@@ -99,7 +100,9 @@ def test_bad_and_duplicate_emails_are_problems_not_calls() -> None:
                                   contact(3, "d@fb.com"), contact(4, "D@fb.com")))
     plan = plan_customer(customer, None, [], {}, approve=False)
     assert actions(plan) == ["AddAccount", "AddUser"]
-    assert [p.contact_id for p in plan.problems] == [1, 2, 4]
+    assert [(p.level, p.contact_id) for p in plan.problems] == [
+        ("ERROR", 1), ("ERROR", 2), ("ERROR", 4), ("WARN", None)]
+    assert "without a usable e-mail" in plan.problems[-1].description  # so no Admin
 
 
 def test_unmanaged_users_are_reported_or_pruned() -> None:
@@ -170,5 +173,5 @@ def test_accounts_are_approved_for_active_customers_and_disabled_for_others(
 def test_without_a_sales_rep_a_new_account_stays_pending_and_says_why() -> None:
     plan = plan_customer(facebook(contacts=()), None, [], {})
     assert status_steps(plan) == []
-    assert [p.level for p in plan.problems] == ["WARN"]
-    assert "--sales-rep" in plan.problems[0].description
+    rep = [p for p in plan.problems if p.action_type == "Customer Sync"]
+    assert [p.level for p in rep] == ["WARN"] and "--sales-rep" in rep[0].description
