@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from sync_client.erp import Contact, Customer
+from sync_client.erp import Contact, Customer, Location
 
 DOMAINS = ("contoso.com", "fabrikam.io", "exämple.de", "northwind.co.uk")
 LOCALS = ("mark", "olivia", "raj", "amelie", "li.wei", "o'brien")
@@ -77,4 +77,21 @@ def customers(draw: st.DrawFn, customer_id: str = "C000000288") -> Customer:
         tax_registration_id=draw(st.none() | st.from_regex(r"\d{2}-\d{7}", fullmatch=True)),
         attributes=draw(attribute_sets),
         contacts=tuple(people),
+    )
+
+
+PLACES = ("Head Office", "Dock", "Warehouse", "Lager Süd", "倉庫", "O'Hare Depot")
+
+
+@st.composite
+def locations(draw: st.DrawFn, number: int, default: bool = False) -> Location:
+    """A location with a unique name (the sync finds a location's address again by it)."""
+    return Location(
+        location_id=f"L{number}",
+        name=f"{draw(st.sampled_from(PLACES))} {number}",
+        active=draw(st.booleans() | st.just(True)),
+        default=default,
+        email=draw(st.none() | emails),
+        city=draw(st.sampled_from(["Oslo", "Zürich", "São Paulo", "Ōsaka"])),
+        country=draw(st.sampled_from(["NO", "CH", "BR", "JP"])),
     )
