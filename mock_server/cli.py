@@ -95,10 +95,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      f"(tickets last {settings.token_lifetime:g} s)")
     else:
         lines.append("  AUTH IS OFF  (--no-auth): every call is accepted without a token")
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port,
+                                           log_level=args.log_level,
+                                           access_log=args.access_log))
+    # The port listens before the banner is printed: a container's log line is then a sign
+    # that calls are accepted (they wait in the backlog until the loop runs).
+    sock = server.config.bind_socket()
+    sock.listen(server.config.backlog)
     print("\n".join(lines), flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                access_log=args.access_log)
-    return 0
+    server.run(sockets=[sock])
+    return 0 if server.started else 1
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -205,36 +211,72 @@ def cmd_expire_tokens(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    import requests
+
+    url = args.url or "http://127.0.0.1:{}".format(
+        config.env_int("B2B_MOCK_PORT", config.DEFAULT_PORT, minimum=1, maximum=65535))
+    try:
+        answer = requests.get(url.rstrip("/") + "/_mock/health", timeout=args.timeout)
+    except requests.RequestException as exc:
+        print(f"b2b-mock health: {url} does not answer: {exc}", file=sys.stderr)
+        return 1
+    if answer.status_code != 200:
+        print(f"b2b-mock health: {url} answered {answer.status_code}", file=sys.stderr)
+        return 1
+    print(answer.text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="b2b-mock", description="A stateful mock of the B2B accounts API "
         "(commerce/customer/b2baccounts), with auth tickets, tenants and operator controls.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="start the server")
-    serve.add_argument("--host", default=config.DEFAULT_HOST)
-    serve.add_argument("--port", type=int, default=config.DEFAULT_PORT)
+    serve = sub.add_parser(
+        "serve", help="start the server",
+        description="Start the server. Every option's default can be set in the environment "
+        "(the variable in brackets), as a container is configured.")
+    serve.add_argument("--host", default=config.env_text("B2B_MOCK_HOST", config.DEFAULT_HOST),
+                       help="address to listen on (default: %(default)s) [B2B_MOCK_HOST]")
+    serve.add_argument("--port", type=int, default=config.env_int(
+        "B2B_MOCK_PORT", config.DEFAULT_PORT, minimum=1, maximum=65535),
+        help="port to listen on (default: %(default)s) [B2B_MOCK_PORT]")
     where = serve.add_mutually_exclusive_group()
-    where.add_argument("--db", default=str(config.DEFAULT_DB),
-                       help="TinyDB file to keep data in (default: %(default)s)")
-    where.add_argument("--memory", action="store_true", help="keep data in memory only")
-    serve.add_argument("--seed", help="seed file loaded when the store is empty")
-    serve.add_argument("--erp-seed", help="customer documents (a JSON file or a folder of them) "
-                                          "loaded into the ERP twin when it is empty")
-    serve.add_argument("--tenant", type=int, default=1,
-                       help="tenant of calls without x-vol-tenant (default: %(default)s)")
+    where.add_argument("--db", default=config.env_text("B2B_MOCK_DB", str(config.DEFAULT_DB)),
+                       help="TinyDB file to keep data in (default: %(default)s) [B2B_MOCK_DB]")
+    where.add_argument("--memory", action="store_true",
+                       default=config.env_flag("B2B_MOCK_MEMORY", False),
+                       help="keep data in memory only [B2B_MOCK_MEMORY=1]")
+    serve.add_argument("--seed", default=config.env_text("B2B_MOCK_SEED", "") or None,
+                       help="seed file loaded when the store is empty [B2B_MOCK_SEED]")
+    serve.add_argument("--erp-seed", default=config.env_text("B2B_MOCK_ERP_SEED", "") or None,
+                       help="customer documents (a JSON file or a folder of them) loaded into "
+                            "the ERP twin when it is empty [B2B_MOCK_ERP_SEED]")
+    serve.add_argument("--tenant", type=int, default=config.env_int(
+        "B2B_MOCK_TENANT", 1, minimum=1),
+        help="tenant of calls without x-vol-tenant (default: %(default)s) [B2B_MOCK_TENANT]")
     serve.add_argument("--no-auth", action="store_true",
-                       help="accept calls without a bearer token (announced at start-up)")
+                       default=not config.env_flag("B2B_MOCK_AUTH", True),
+                       help="accept calls without a bearer token (announced at start-up) "
+                            "[B2B_MOCK_AUTH=0]")
     serve.add_argument("--token-lifetime", type=float,
-                       help="seconds an access ticket lives (default 3600, or "
-                            "$B2B_MOCK_TOKEN_LIFETIME)")
-    serve.add_argument("--journal-size", type=int, default=1000,
-                       help="calls kept in the request journal (default: %(default)s)")
+                       help="seconds an access ticket lives (default 3600) "
+                            "[B2B_MOCK_TOKEN_LIFETIME]")
+    serve.add_argument("--journal-size", type=int, default=config.env_int(
+        "B2B_MOCK_JOURNAL_SIZE", 1000, minimum=1),
+        help="calls kept in the request journal (default: %(default)s) "
+             "[B2B_MOCK_JOURNAL_SIZE]")
     serve.add_argument("--no-speedups", action="store_true",
                        help="serve with stock Connexion, none of the speed-ups "
-                            "(also B2B_MOCK_SPEEDUPS=0)")
-    serve.add_argument("--log-level", default="warning")
-    serve.add_argument("--access-log", action="store_true", help="log every request")
+                            "[B2B_MOCK_SPEEDUPS=0]")
+    serve.add_argument("--log-level", default=config.env_text("B2B_MOCK_LOG_LEVEL", "warning"),
+                       choices=["critical", "error", "warning", "info", "debug", "trace"],
+                       help="uvicorn's log level (default: %(default)s) [B2B_MOCK_LOG_LEVEL]")
+    serve.add_argument("--access-log", action="store_true",
+                       default=config.env_flag("B2B_MOCK_ACCESS_LOG", False),
+                       help="log every request [B2B_MOCK_ACCESS_LOG=1]")
     serve.set_defaults(func=cmd_serve)
 
     def data_verb(name: str, helptext: str) -> argparse.ArgumentParser:
@@ -287,6 +329,14 @@ def build_parser() -> argparse.ArgumentParser:
     fault.add_argument("--percent", type=float)
     fault.set_defaults(func=cmd_fault)
 
+    health = sub.add_parser(
+        "health", help="exit 0 when a server answers its health check (a container's "
+        "HEALTHCHECK)")
+    health.add_argument("--url", help="the server (default: this host, on the port of "
+                                      "B2B_MOCK_PORT or 8080)")
+    health.add_argument("--timeout", type=float, default=3.0)
+    health.set_defaults(func=cmd_health)
+
     expire = sub.add_parser("expire-tokens", help="expire every ticket of a running server")
     expire.add_argument("--url", default=DEFAULT_URL)
     expire.set_defaults(func=cmd_expire_tokens)
@@ -297,10 +347,14 @@ def main(argv: list[str] | None = None) -> int:
     # Connexion imports Starlette's test client at import, and Starlette 1.x warns there that it
     # prefers httpx2 to httpx: nothing a user of the command can act on.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    args = build_parser().parse_args(argv)
-    if getattr(args, "action", None) == "add" and not args.kind:
-        raise SystemExit("b2b-mock fault add: --kind is required")
-    return args.func(args)
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "action", None) == "add" and not args.kind:
+            raise SystemExit("b2b-mock fault add: --kind is required")
+        return args.func(args)
+    except config.SettingError as exc:
+        print(f"b2b-mock: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

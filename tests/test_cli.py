@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,37 @@ def test_verbs_against_a_running_server(tmp_path) -> None:
             "droppedTables"] >= 4
         state = requests.get(server.url + "/_mock/state", timeout=5).json()
         assert not any(name.startswith("t1/") for name in state["tables"])
+
+
+def test_a_bad_setting_in_the_environment_is_named_and_nothing_starts() -> None:
+    for name, value, words in (("B2B_MOCK_PORT", "eighty", "is not a whole number"),
+                               ("B2B_MOCK_PORT", "70000", "is out of range"),
+                               ("B2B_MOCK_AUTH", "maybe", "is not one of"),
+                               ("B2B_MOCK_TOKEN_LIFETIME", "soon", "is not a number")):
+        result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--memory"],
+                                capture_output=True, text=True, timeout=60, cwd=ROOT,
+                                env={**os.environ, name: value})
+        assert result.returncode == 2, (name, value, result.stderr)
+        assert f"{name}='{value}' {words}" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_serve_takes_its_settings_from_the_environment(tmp_path) -> None:
+    env = {"B2B_MOCK_TENANT": "7", "B2B_MOCK_AUTH": "0", "B2B_MOCK_SEED": str(SEED),
+           "B2B_MOCK_JOURNAL_SIZE": "2"}
+    with ServerProcess(env=env) as server:
+        health = requests.get(server.url + "/_mock/health", timeout=5).json()
+        assert (health["defaultTenant"], health["auth"]) == (7, False)
+        # no ticket needed; the seed names its tenant, 1
+        listed = requests.get(server.url + "/api/commerce/customer/b2baccounts", timeout=5,
+                              headers={"x-vol-tenant": "1"})
+        assert listed.status_code == 200 and listed.json()["totalCount"] == 3
+        for _ in range(3):
+            requests.get(server.url + "/api/commerce/customer/b2baccounts", timeout=5)
+        assert len(requests.get(server.url + "/_mock/journal", timeout=5).json()["items"]) == 2
+        checked = run("health", "--url", server.url)
+        assert checked.returncode == 0 and '"status":"ok"' in checked.stdout.replace(" ", "")
+    down = run("health", "--url", server.url, "--timeout", "1")
+    assert down.returncode == 1 and "does not answer" in down.stderr
+
