@@ -8,7 +8,10 @@ DB     ?= data/b2b-mock.json
 SEED   ?= fixtures/seed_accounts.json
 ERP_SEED ?= fixtures/acumatica
 
-.PHONY: serve test test-thorough contract demo bench browser install install-test clean spec-patterns
+IMAGE  ?= localhost/b2b-mock:latest
+BASE   ?= localhost/b2b-mock-base:bookworm
+
+.PHONY: serve test test-thorough contract demo bench browser container container-tools install install-test clean spec-patterns
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +33,19 @@ browser:
 	  ($(SUDO) apt-get update -qq && \
 	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
 
+# The container test builds and runs the image with podman (runc: some kernels' cgroups are more
+# than crun copes with; debootstrap: the base image from Debian packages).
+container-tools:
+	@command -v podman >/dev/null 2>&1 && command -v runc >/dev/null 2>&1 && \
+	  command -v debootstrap >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -qq && \
+	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc debootstrap)
+
+# The image: make container [IMAGE=localhost/b2b-mock:latest] [BASE=python:3.11-slim]; the
+# default BASE is made from Debian packages here (no registry needed).
+container: container-tools
+	$(PYTHON) container/build.py --image $(IMAGE) --base $(BASE)
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -39,7 +55,7 @@ serve: install
 
 # The type check, every test, then the HTTP and contract tests again on stock Connexion (the
 # speed-ups off).
-test: install-test browser
+test: install-test browser container-tools
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 	B2B_MOCK_SPEEDUPS=0 $(BIN)/python -m pytest -q -m "not speedups" tests contract_tests/test_conformance.py \

@@ -102,3 +102,14 @@ def test_serve_takes_its_settings_from_the_environment(tmp_path) -> None:
     down = run("health", "--url", server.url, "--timeout", "1")
     assert down.returncode == 1 and "does not answer" in down.stderr
 
+
+def test_every_setting_the_container_docs_name_is_one_the_command_reads() -> None:
+    """A variable in the README, the Containerfile or compose.yaml that nothing reads would be
+    a setting silently ignored."""
+    import re
+
+    read = set(re.findall(r"B2B_MOCK_[A-Z_]+", "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "mock_server").glob("*.py"))))
+    for doc in ("README.md", "Containerfile", "compose.yaml"):
+        named = set(re.findall(r"B2B_MOCK_[A-Z_]+", (ROOT / doc).read_text(encoding="utf-8")))
+        assert named and named <= read, (doc, named - read)
