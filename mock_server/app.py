@@ -54,12 +54,29 @@ def _resolver(module: ModuleType) -> Resolver:
                                                                   handler_name(operation_id)))
 
 
-def served_secured(name: str, auth_enabled: bool) -> dict[str, Any]:
-    """A spec as served: without its security requirement when auth is switched off."""
+def served_secured(name: str, auth_enabled: bool, default_tenant: int = 1) -> dict[str, Any]:
+    """A spec as served: without its security requirement when auth is switched off, and with
+    the server's default tenant as the tenant header's example, which Swagger UI's "Try it
+    out" fills in."""
     document = openapi.served(name)
     if not auth_enabled:
         document["security"] = []
+    tenant = document.get("components", {}).get("parameters", {}).get("tenant")
+    if tenant is not None:
+        tenant["schema"]["example"] = str(default_tenant)
     return document
+
+
+def docs_options(name: str, settings: Settings) -> SwaggerUIOptions:
+    """Swagger UI for the B2B document only, its Authorize dialog filled in with the mock's
+    client id and secret (they are printed at start-up; the mock guards nothing real)."""
+    arguments: dict[str, Any] = {}
+    if settings.auth_enabled:
+        arguments["initOAuth"] = {"clientId": settings.client_id,
+                                  "clientSecret": settings.client_secret,
+                                  "appName": "b2b-mock"}
+    return SwaggerUIOptions(swagger_ui=name == "b2baccounts", swagger_ui_path="/ui",
+                            swagger_ui_template_arguments=arguments)
 
 
 def stock_parts() -> AppParts:
@@ -92,15 +109,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         else stock_parts()
     app = parts.app_class(__name__, **parts.app_options)
     for name, document, handlers in (
-            ("b2baccounts", served_secured("b2baccounts.yaml", settings.auth_enabled), b2b_handlers),
+            ("b2baccounts", served_secured("b2baccounts.yaml", settings.auth_enabled,
+                                           settings.default_tenant), b2b_handlers),
             ("platform", served_secured("platform.yaml", settings.auth_enabled),
              platform_handlers),
             ("erp", served_secured("erp.yaml", settings.auth_enabled), erp_handlers),
             ("mock_admin", openapi.served("mock_admin.yaml"), admin_handlers)):
         app.add_api(document, resolver=_resolver(handlers), pythonic_params=True,
                     validator_map=parts.validator_map, name=name,
-                    swagger_ui_options=SwaggerUIOptions(swagger_ui=name == "b2baccounts",
-                                                        swagger_ui_path="/ui"),
+                    swagger_ui_options=docs_options(name, settings),
                     jsonifier=parts.jsonifier)
     app.add_error_handler(ServiceError, errors.handle_service_error)
     app.add_error_handler(ErpError, errors.handle_erp_error)

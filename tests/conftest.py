@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +17,8 @@ from mock_server.config import Settings
 BASE = "/api/commerce/customer/b2baccounts"
 TICKETS = "/api/platform/applications/authtickets/oauth"
 SALES_REP = "5b0e9d19811a4ea99c3588ca64ba61ca"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 CREDENTIALS = {"client_id": "b2b-mock-client", "client_secret": "b2b-mock-secret",
                "grant_type": "client_credentials"}
 
@@ -118,3 +123,26 @@ def client(app: Any) -> Iterator[Any]:
 @pytest.fixture
 def api(client: Any) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's, with its chromedriver) driven by Selenium."""
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail("Chromium and chromedriver are missing: run `make test`, which installs "
+                    "Debian's chromium and chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="b2b-ui-chrome-")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1440,1000",
+                 f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)

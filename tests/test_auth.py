@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 
 import pytest
@@ -31,6 +32,40 @@ def test_the_ticket_request_may_be_a_form(client) -> None:
                       ).status_code == 200
     assert_error(client.post(TICKETS, data={"client_id": "b2b-mock-client",
                                             "client_secret": "wrong"}), 401, "UNAUTHORIZED")
+
+
+def basic(client_id: str, secret: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()
+                                                         ).decode()}
+
+
+def test_an_oauth_client_credentials_request_with_basic_auth(client) -> None:
+    """What Swagger UI's client-credentials flow sends: the id and secret as HTTP Basic, a form
+    with grant_type and an empty scope."""
+    form = {"grant_type": "client_credentials", "scope": ""}
+    ticket = client.post(TICKETS, data=form, headers=basic("b2b-mock-client", "b2b-mock-secret"))
+    assert ticket.status_code == 200, ticket.text
+    assert client.get(BASE, headers={"Authorization": f"Bearer {ticket.json()['access_token']}"}
+                      ).status_code == 200
+    assert_error(client.post(TICKETS, data=form, headers=basic("b2b-mock-client", "wrong")),
+                 401, "UNAUTHORIZED")
+
+
+def test_client_credentials_sent_twice_or_garbled_are_a_400(client) -> None:
+    twice = client.post(TICKETS, data={"grant_type": "client_credentials",
+                                       "client_id": "b2b-mock-client",
+                                       "client_secret": "b2b-mock-secret"},
+                        headers=basic("b2b-mock-client", "b2b-mock-secret"))
+    assert_error(twice, 400, "MISSING_OR_INVALID_PARAMETER", "one way")
+    for garbled in ("Basic not-base64!", "Basic " + base64.b64encode(b"no colon").decode()):
+        assert_error(client.post(TICKETS, data={"grant_type": "client_credentials"},
+                                 headers={"Authorization": garbled}),
+                     400, "MISSING_OR_INVALID_PARAMETER", "client_id:client_secret")
+
+
+def test_the_published_json_ticket_request_takes_no_scope(client) -> None:
+    assert_error(client.post(TICKETS, json={**CREDENTIALS, "scope": ""}), 400,
+                 "MISSING_OR_INVALID_PARAMETER")
 
 
 def test_the_sdks_renewal_sends_credentials_and_the_refresh_token(client) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fidelity.published_facts import MODELS, OPERATIONS
+from fidelity.published_facts import MODELS, OPERATIONS, SECURITY_SCHEMES
 
 from mock_server import openapi
 
@@ -25,6 +25,13 @@ EXTRA_PARAMETERS: dict[tuple[str, str], str] = {
                                 "(t{tenant}); the official SDKs send it as this header too, "
                                 "and the mock serves every tenant on one host",
     ("x-vol-site", "header"): "as x-vol-tenant, for the site; accepted, it partitions nothing",
+}
+
+# Security schemes the mock declares that the published descriptions do not.
+EXTRA_SECURITY_SCHEMES: dict[str, str] = {
+    "clientCredentials": "the same bearer ticket as bearerAuth, declared as OAuth 2.0's client "
+                         "credentials flow at the ticket operation's URL so that Swagger UI "
+                         "(/api/ui/) fetches a ticket itself; a call may use either",
 }
 
 # Request bodies: our model for each published one. Its fields must be published fields of the
@@ -217,6 +224,22 @@ def test_each_published_operation_is_served_as_published(key: tuple[str, str]) -
             else:
                 _input_model(ours[1], target, document, differences)
     assert differences == []
+
+
+@pytest.mark.parametrize("name", OUR_DOCUMENTS)
+def test_the_published_security_scheme_is_declared_and_required(name: str) -> None:
+    document = openapi.served(name)
+    schemes = document["components"]["securitySchemes"]
+    for scheme, (kind, http_scheme) in SECURITY_SCHEMES.items():
+        assert (schemes[scheme]["type"], schemes[scheme]["scheme"]) == (kind, http_scheme)
+    assert set(schemes) - set(SECURITY_SCHEMES) <= set(EXTRA_SECURITY_SCHEMES), \
+        "a security scheme the published descriptions lack: list it with its reason"
+    operations = [op for item in document["paths"].values() for op in item.values()
+                  if isinstance(op, dict) and "responses" in op]
+    for operation in operations:
+        requirements = operation.get("security", document.get("security", []))
+        if requirements:
+            assert {"bearerAuth": []} in requirements
 
 
 def test_the_fact_check_sees_a_difference() -> None:

@@ -7,16 +7,26 @@ from typing import Any
 
 from connexion.context import request
 
+from ..domain.errors import bad_request
 from ..domain.tenancy import tenant_record
 from .context import current, json_body
+from .security import basic_credentials
 
 Reply = tuple[Any, int]
 
 
 def create_auth_ticket(body: Any = None, **form: Any) -> Reply:
-    """The OAuth-style ticket, from a JSON body or a form."""
-    fields = json_body(body) if body is not None else form
-    return current().tickets.grant(dict(fields or {})), 200
+    """The OAuth-style ticket, from a JSON body or a form; the client id and secret in the body
+    or as HTTP Basic credentials, once (RFC 6749 §2.3: one way per request)."""
+    fields = dict((json_body(body) if body is not None else form) or {})
+    basic = basic_credentials(request.headers.get("authorization"))
+    if basic is not None:
+        if fields.get("client_id") is not None or fields.get("client_secret") is not None:
+            raise bad_request("The client credentials came twice, in the Authorization header "
+                              "and in the body: send them one way")
+        fields["client_id"], fields["client_secret"] = basic
+    fields.pop("scope", None)  # a token request's scope; tickets have none
+    return current().tickets.grant(fields), 200
 
 
 def app_authenticate(body: Any) -> Reply:

@@ -197,14 +197,27 @@ class _SecurityOperation(SecurityOperation):
 
     @functools.cached_property
     def _ticket_function(self) -> Callable[..., Any] | None:
-        if not self.security or len(self.security) != 1 or len(self.security[0]) != 1:
-            return None
-        ((name, scopes),) = self.security[0].items()
-        scheme = self.security_schemes[name]
-        if scheme.get("type") != "http" or str(scheme.get("scheme")).lower() != "bearer" \
-                or scopes or not scheme.get("x-bearerInfoFunc"):
-            return None
-        return get_function_from_name(scheme["x-bearerInfoFunc"])
+        """The one ticket function when every alternative the operation accepts is a bearer
+        token checked by it: an http bearer scheme (``x-bearerInfoFunc``) or an OAuth 2.0
+        scheme without scopes (``x-tokenInfoFunc``), which both read ``Authorization: Bearer``.
+        None otherwise: Connexion's own check then runs."""
+        names = set()
+        for requirement in self.security or ():
+            if len(requirement) != 1:
+                return None
+            ((name, scopes),) = requirement.items()
+            scheme = self.security_schemes[name]
+            kind = scheme.get("type")
+            if kind == "http" and str(scheme.get("scheme")).lower() == "bearer":
+                function = scheme.get("x-bearerInfoFunc")
+            elif kind == "oauth2":
+                function = scheme.get("x-tokenInfoFunc")
+            else:
+                return None
+            if scopes or not function:
+                return None
+            names.add(function)
+        return get_function_from_name(names.pop()) if len(names) == 1 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         function = self._ticket_function

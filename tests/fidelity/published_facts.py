@@ -10,6 +10,9 @@ array (\"array\", item model or type, nullable), a model reference (\"ref\", mod
 
 from typing import Any
 
+# The security schemes every published description declares: name -> (type, scheme).
+SECURITY_SCHEMES: dict[str, tuple[str, str]] = {"bearerAuth": ("http", "bearer")}
+
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ('delete', '/api/commerce/customer/accounts/{accountId}/contacts/{contactId}'): {
         "statuses": ['200'],
