@@ -11,7 +11,7 @@ ERP_SEED ?= fixtures/acumatica
 IMAGE  ?= localhost/b2b-mock:latest
 BASE   ?= localhost/b2b-mock-base:bookworm
 
-.PHONY: serve test test-thorough contract demo bench browser container container-tools install install-test clean spec-patterns
+.PHONY: serve test test-thorough contract parity demo bench browser container container-tools install install-test clean spec-patterns
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +59,7 @@ test: install-test browser container-tools
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 	B2B_MOCK_SPEEDUPS=0 $(BIN)/python -m pytest -q -m "not speedups" tests contract_tests/test_conformance.py \
-	  contract_tests/test_erp_conformance.py
+	  contract_tests/test_erp_conformance.py contract_tests/test_parity.py
 
 # The property tests with many more and longer runs (tens of minutes).
 test-thorough: install-test
@@ -70,6 +70,14 @@ test-thorough: install-test
 contract: install-test
 	@test -n "$(URL)" || (echo "usage: make contract URL=http://host:port" >&2; exit 2)
 	B2B_CONTRACT_URL=$(URL) $(BIN)/python -m pytest contract_tests/test_conformance.py
+
+# The parity scenarios: the mock compared with the snapshots (SNAPSHOTS=folder, by default
+# contract_tests/parity/snapshots); with URL=... the scenarios run there, and RECORD=1 writes
+# what it answered as snapshots (credentials and tenant: B2B_CLIENT_ID, B2B_CLIENT_SECRET,
+# B2B_TENANT, B2B_PARITY_SALES_REP, B2B_PARITY_ATTRIBUTE; see contract_tests/parity/scenarios.py).
+parity: install-test
+	B2B_PARITY_URL=$(URL) B2B_PARITY_RECORD=$(RECORD) B2B_PARITY_SNAPSHOTS=$(SNAPSHOTS) \
+	  $(BIN)/python -m pytest -q -rP contract_tests/test_parity.py
 
 # Speed as ratios measured in one run (uses wrk when installed, Prism via npx when npm is).
 bench: install
