@@ -125,6 +125,15 @@ def delete_record(call: ErpCall, entity_name: str, keys: list[str]) -> None:
         tx.delete(entity.table, _doc_id(entity, doc))
 
 
+def views(call: ErpCall, entity_name: str) -> list[Doc]:
+    """Every record of an entity, unwrapped with what the ERP works out (see ``_view``), in key
+    order: what the operator's overview shows."""
+    entity = call.catalog.entity(entity_name)
+    with call.store.lock:
+        return [_view(call, entity, doc) for doc in
+                sorted(call.store.docs(entity.table), key=lambda d: _sort_key(entity, d))]
+
+
 # ------------------------------------------------------------------ writing
 def put_record(call: ErpCall, entity_name: str, sent: Doc, query: Query,
                if_match: str | None = None, if_none_match: str | None = None,
@@ -240,9 +249,10 @@ def _merge_details(shape: Shape, rows: list[Doc], sent: list[Any], errors: dict[
     stay."""
     key = next(iter(shape.fields))
     kept = [copy_doc(row) for row in rows]
-    for line in sent:
+    line_errors: dict[int, Any] = {}
+    for index, line in enumerate(sent):
         if not isinstance(line, dict):
-            errors[name] = "a detail line is sent as an object"
+            line_errors[index] = "a detail line is sent as an object"
             continue
         wanted = unwrap(line.get(key))
         match = next((row for row in kept if wanted is not None and
@@ -254,13 +264,15 @@ def _merge_details(shape: Shape, rows: list[Doc], sent: list[Any], errors: dict[
         inner: dict[str, Any] = {}
         if match is None:
             if wanted is None:
-                errors[name] = f"a line of {name} needs its {key}"
+                line_errors[index] = f"a line of {name} needs its {key}"
                 continue
             kept.append(_merge(shape, {}, line, inner))
         else:
             _merge(shape, match, line, inner)
         if inner:
-            errors[name] = inner
+            line_errors[index] = inner
+    if line_errors:
+        errors[name] = line_errors
     return kept
 
 
@@ -278,15 +290,15 @@ def _merge_custom(entity: Entity, doc: Doc, sent: Any, errors: dict[str, Any]) -
             kind = entity.custom.get(full)
             if kind is None:
                 raise invalid(f"{entity.name} has no custom field '{full[:80]}'")
+            problem: str | None = None
             if not isinstance(value, dict):
-                errors[f"custom.{full}"] = "a custom field is sent as {\"type\": ..., \"value\": ...}"
-                continue
-            if value.get("type") not in (None, kind):
-                errors[f"custom.{full}"] = f"{full} is a {kind}"
-                continue
-            result, problem = checked(CUSTOM_KINDS[kind], value.get("value"))
+                problem = "a custom field is sent as {\"type\": ..., \"value\": ...}"
+            elif value.get("type") not in (None, kind):
+                problem = f"{full} is a {kind}"
+            else:
+                result, problem = checked(CUSTOM_KINDS[kind], value.get("value"))
             if problem:
-                errors[f"custom.{full}"] = problem
+                errors.setdefault("custom", {}).setdefault(view, {})[name] = problem
             else:
                 stored.setdefault(view, {})[name] = result
     doc["custom"] = stored
@@ -647,7 +659,13 @@ def _with_errors(sent: Doc, errors: dict[str, Any]) -> Doc:
     """The sent record with each refused field's ``error`` (what a 422 answers)."""
     answer = copy_doc(sent)
     for name, problem in errors.items():
-        if isinstance(problem, dict):
+        if isinstance(answer.get(name), list) and isinstance(problem, dict):
+            lines = answer[name]
+            for index, line_problem in problem.items():
+                line = lines[index] if isinstance(lines[index], dict) else {}
+                lines[index] = _with_errors(line, line_problem) if isinstance(
+                    line_problem, dict) else {**line, "error": line_problem}
+        elif isinstance(problem, dict):
             inner = answer.get(name) if isinstance(answer.get(name), dict) else {}
             answer[name] = _with_errors(inner, problem)
         else:
