@@ -13,7 +13,8 @@ The rules (those of the connector walkthrough, see the README's sync section):
   e-mail) gets no Admin: a WARN row says so;
 * each active location is a contact (an address) of the account: Shipping, and for the
   customer's default location also Billing, primary for both; its e-mail is the location's, or
-  the primary contact's; an inactive or deleted location's contact is deleted. Locations are
+  the primary contact's; an inactive or deleted location's contact is deleted, and so is the
+  contact of a location left with no e-mail to carry. Locations are
   found again by the stored reference, then by label (the location's name).
 """
 
@@ -285,6 +286,10 @@ def _plan_locations(plan: Plan, customer: Customer, existing: list[dict[str, Any
                 f"Customer Location {location.name or location.location_id} of "
                 f"{customer.customer_id} has no e-mail address, nor has the customer a usable "
                 "primary contact; it is not synced."))
+            if current is not None:  # an address needs an e-mail: the old one is out of date
+                plan.steps.append(RemoveLocation("location has no e-mail address to carry",
+                                                 location=location.location_id,
+                                                 contact_ref=current["id"]))
             continue
         if current is None:
             plan.steps.append(AddLocation("new location", body=wanted,

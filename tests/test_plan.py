@@ -175,3 +175,43 @@ def test_without_a_sales_rep_a_new_account_stays_pending_and_says_why() -> None:
     assert status_steps(plan) == []
     rep = [p for p in plan.problems if p.action_type == "Customer Sync"]
     assert [p.level for p in rep] == ["WARN"] and "--sales-rep" in rep[0].description
+
+
+def test_locations_become_addresses_and_follow_the_erp() -> None:
+    from sync_client.erp import Location
+
+    main = Location("MAIN", "Head Office", default=True, email="office@fb.com", city="Oslo")
+    dock = Location("DOCK", "Dock", city="Bergen")
+    customer = facebook(locations=(main, dock))
+    plan = plan_customer(customer, account_of(customer), [], {}, account_contacts=[])
+    bodies = {s.location: s.body for s in plan.steps if s.action == "AddLocation"}
+    assert bodies["MAIN"]["types"] == [{"name": "Billing", "isPrimary": True},
+                                       {"name": "Shipping", "isPrimary": True}]
+    assert bodies["DOCK"]["types"] == [{"name": "Shipping", "isPrimary": False}]
+    assert bodies["DOCK"]["email"] == "markz@test.com"  # the primary contact's
+    held = [{**bodies["MAIN"], "id": 1}, {**bodies["DOCK"], "id": 2}]
+    same = plan_customer(customer, account_of(customer), [], {}, account_contacts=held,
+                         location_refs={"MAIN": 1, "DOCK": 2})
+    assert [s.action for s in same.steps if "Location" in s.action] == []
+    moved = facebook(locations=(replace(main, default=False), replace(dock, default=True),
+                                Location("OLD", "Old", active=False)))
+    changed = plan_customer(moved, account_of(moved), [], {}, account_contacts=held,
+                            location_refs={"MAIN": 1, "DOCK": 2})
+    assert sorted(s.action for s in changed.steps if "Location" in s.action) == [
+        "UpdateLocation", "UpdateLocation"]
+    gone = plan_customer(facebook(contacts=(), locations=(replace(dock, email=None),)),
+                         account_of(customer), [], {}, account_contacts=held,
+                         location_refs={"MAIN": 1, "DOCK": 2})
+    removed = sorted((s.location, s.reason) for s in gone.steps if s.action == "RemoveLocation")
+    assert removed == [("DOCK", "location has no e-mail address to carry"),
+                       ("MAIN", "location was deleted in the ERP")]
+    assert any(p.action_type == "Customer Location" and p.level == "WARN" for p in gone.problems)
+
+
+def test_a_customer_without_a_usable_primary_contact_is_a_warning() -> None:
+    for contacts in ((), (contact(1, "a@fb.com"),), (contact(1, "a@fb.com", primary=True,
+                                                          active=False),)):
+        plan = plan_customer(facebook(contacts=contacts), None, [], {}, sales_rep="r")
+        warned = [p for p in plan.problems if p.action_type == "Customer Contact"]
+        assert [p.level for p in warned] == ["WARN"] and "no Admin" in warned[0].description
+    assert not plan_customer(facebook(), None, [], {}, sales_rep="r").problems
