@@ -87,8 +87,11 @@ bench: install
 spec-patterns: install
 	$(BIN)/python -m contract_tests.spec_patterns
 
+# The connector walkthrough scene by scene, on the server make serve runs (URL= another one);
+# open the demo page beside it. PAUSE= seconds between scenes (STEP=1: wait for Enter).
 demo: install
-	$(BIN)/python -m sync_client.demo
+	$(BIN)/python -m sync_client.demo --url $(or $(URL),http://$(HOST):$(PORT)) \
+	  --pause $(or $(PAUSE),6) $(if $(STEP),--step,)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .hypothesis

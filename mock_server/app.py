@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import tempfile
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -32,6 +34,7 @@ from .erp.sessions import ErpLogin, SessionBook
 from .http import admin_handlers, b2b_handlers, erp_handlers, errors, platform_handlers, validation
 from .http.front_door import FrontDoor
 from .admin.journal import Journal
+from .admin.sync_runs import SyncRunner
 from .service import b2b_catalog, erp_catalog, open_store
 from .speedups import AppParts, fast_parts
 from .state import MockState
@@ -101,9 +104,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     tickets = TicketIssuer(settings.client_id, settings.client_secret, settings.token_lifetime)
     sessions = SessionBook(ErpLogin(settings.erp_user, settings.erp_password,
                                     settings.erp_company))
+    sync_folder = Path(tempfile.mkdtemp(prefix="b2b-mock-sync-")) if settings.db_path is None \
+        else Path(settings.db_path).parent / "sync"
     mock_state = MockState(settings=settings, store=store, tickets=tickets, catalog=catalog,
                            erp_catalog=erp_catalog(), erp_sessions=sessions,
-                           journal=Journal(settings.journal_size))
+                           journal=Journal(settings.journal_size),
+                           sync_runner=SyncRunner(sync_folder))
 
     parts = fast_parts() if (settings.speedups if speedups is None else speedups) \
         else stock_parts()

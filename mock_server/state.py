@@ -12,6 +12,7 @@ from .erp.catalog import ErpCatalog
 from .erp.sessions import SessionBook
 from .admin.faults import FaultBook
 from .admin.journal import Journal
+from .admin.sync_runs import SyncRunner
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -31,4 +32,5 @@ class MockState:
     erp_sessions: SessionBook
     journal: Journal = field(default_factory=Journal)
     faults: FaultBook = field(default_factory=FaultBook)
+    sync_runner: SyncRunner | None = None
 

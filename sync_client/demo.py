@@ -1,148 +1,199 @@
-"""``make demo``: the walkthrough's sync, start to finish, on a throwaway b2b-mock.
+"""``make demo``: the connector walkthrough, scene by scene, on the server ``make serve`` runs.
 
-Starts b2b-mock in memory, syncs the fixture customers, shows each company with its users (the
-primary shown as Primary Admin) and the log; syncs again to show that nothing changes; then
-makes the primary contact of one customer another person and deactivates a contact, syncs, and
-shows the role move and the removal. It stops the server and leaves nothing behind.
+Open the demo page (``/_mock/ui``) beside this terminal: each scene edits the ERP through the
+twin's own API, presses the page's "sync now" (``POST /_mock/sync``, the same ``b2b-sync`` a user
+runs), says what to look at, and pauses. The scenes: the first sync (companies, users, addresses,
+approval, reference ids written back), a primary contact moved, a contact deactivated, an e-mail
+changed, a location added, a customer put on hold and back. The demo starts from the fixtures:
+it resets the server's data first (``--no-reset`` keeps it, for a second look).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import sys
-import tempfile
-from dataclasses import replace
+import time
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from mock_server.testing.process import ServerProcess
-
-from .erp import AcumaticaFileSource, Customer
-from .log import SyncLog, table
-from .refs import RefStore
-from .sync import RunResult, SyncOptions, make_syncer
-from .transport import Credentials
+from .erp import AcumaticaFileSource, customer_to_json
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "acumatica"
-CREDENTIALS = Credentials("b2b-mock-client", "b2b-mock-secret")
-SALES_REP = "5b0e9d19811a4ea99c3588ca64ba61ca"  # the demo's sales rep, as an admin user id
+ENTITY = "/entity/Default/24.200.001"
 TENANT = 1
-CHANGED = "C000000301"
 
 
-def banner(text: str) -> None:
-    print(f"\n{'=' * 100}\n{text}\n{'=' * 100}")
+class Demo:
+    def __init__(self, url: str, pause: float, step: bool) -> None:
+        self.url = url.rstrip("/")
+        self.pause = pause
+        self.step = step
+        self.erp = requests.Session()
 
+    # ---------------------------------------------------------------- talking to the server
+    def say(self, text: str) -> None:
+        print(text, flush=True)
 
-def role_label(user: dict[str, Any]) -> str:
-    names = [r["roleName"] for r in user.get("roles") or []]
-    if "Admin" in names:
-        names = ["Primary Admin"] + [n for n in names if n != "Admin"]
-    return ", ".join(names) or "-"
+    def scene(self, title: str) -> None:
+        print(f"\n{'=' * 78}\n{title}\n{'=' * 78}", flush=True)
 
+    def wait(self) -> None:
+        if self.step:
+            input("  ... press Enter for the next scene ")
+        elif self.pause:
+            time.sleep(self.pause)
 
-def show_accounts(url: str, only: str | None = None) -> None:
-    session = requests.Session()
-    token = session.post(url + "/api/platform/applications/authtickets/oauth",
-                         json={"client_id": CREDENTIALS.client_id,
-                               "client_secret": CREDENTIALS.client_secret},
-                         timeout=10).json()["access_token"]
-    session.headers.update({"Authorization": f"Bearer {token}", "x-vol-tenant": str(TENANT)})
-    base = url + "/api/commerce/customer/b2baccounts"
-    params: dict[str, str | int] = {"pageSize": 200, "sortBy": "externalId asc"}
-    if only:
-        params["filter"] = f"externalId eq '{only}'"
-    for account in session.get(base, params=params, timeout=10).json()["items"]:
-        state = "active" if account["isActive"] else "inactive"
-        print(f"\n{account['companyOrOrganization']}  (account {account['id']}, "
-              f"externalId {account['externalId']}, {state})")
-        users = session.get(f"{base}/{account['id']}/users", params={"pageSize": 200},
+    def sign_in(self) -> None:
+        answer = self.erp.post(self.url + "/_mock/erp/session", timeout=10)
+        answer.raise_for_status()
+
+    def put(self, entity: str, body: dict[str, Any]) -> None:
+        answer = self.erp.put(f"{self.url}{ENTITY}/{entity}", json=body, timeout=30)
+        if answer.status_code == 401:
+            self.sign_in()
+            answer = self.erp.put(f"{self.url}{ENTITY}/{entity}", json=body, timeout=30)
+        if answer.status_code != 200:
+            raise SystemExit(f"demo: the ERP refused {entity}: {answer.text[:300]}")
+        shown = {k: v.get("value", "{...}") if isinstance(v, dict) else v
+                 for k, v in body.items()}
+        self.say(f"  ERP  PUT {entity} {json.dumps(shown, ensure_ascii=False)}")
+
+    def sync(self, full: bool = False) -> None:
+        answer = requests.post(self.url + "/_mock/sync", json={"tenant": TENANT, "full": full},
+                               timeout=600)
+        body = answer.json()
+        if answer.status_code != 200:
+            raise SystemExit(f"demo: the sync did not run: {body.get('message')}")
+        self.say(f"  sync {body['summary']}")
+        for line in body.get("errors") or []:
+            self.say(f"       {line}")
+
+    def log_rows(self, count: int, action: str) -> None:
+        rows = requests.get(self.url + "/_mock/sync/log", params={"limit": 500},
                             timeout=10).json()["items"]
-        for user in users:
-            name = f"{user.get('firstName') or ''} {user.get('lastName') or ''}".strip()
-            removed = "  (removed)" if user["isRemoved"] else ""
-            print(f"    {name:<22} {user['emailAddress']:<40} {role_label(user)}{removed}")
+        for row in reversed([r for r in rows if action in r["actionType"]][:count]):
+            self.say(f"  log  {row['level']:<5} {row['actionType']:<18} {row['description']}")
+
+    def users(self, customer_id: str) -> None:
+        accounts = requests.get(f"{self.url}/_mock/tenants/{TENANT}/accounts",
+                                params={"q": customer_id}, timeout=10).json()["items"]
+        for account in accounts:
+            detail = requests.get(f"{self.url}/_mock/tenants/{TENANT}/accounts/{account['id']}",
+                                  timeout=10).json()
+            state = "active" if account["isActive"] else "INACTIVE"
+            self.say(f"  B2B  {account['companyOrOrganization']} (account {account['id']}, "
+                     f"{account['approvalStatus']}, {state})")
+            for user in detail.get("users") or []:
+                names = [r.get("roleName") for r in user.get("roles") or []]
+                label = "removed" if user.get("isRemoved") else ", ".join(
+                    "Primary Admin" if n == "Admin" else str(n) for n in names)
+                self.say(f"         {user['emailAddress']:<40} {label}")
+            for contact in detail.get("contacts") or []:
+                primary = [t["name"] for t in contact.get("types") or [] if t.get("isPrimary")]
+                self.say(f"         address {contact.get('label')!s:<24} "
+                         f"{(contact.get('address') or {}).get('cityOrTown') or ''}"
+                         + (f"  (primary {' and '.join(primary)})" if primary else ""))
+
+    # ---------------------------------------------------------------- the scenes
+    def run(self, reset: bool) -> None:
+        self.say(f"The demo page: {self.url}/_mock/ui  (open it now; it refreshes itself)")
+        if reset:
+            self.say("Resetting the server's data to the fixtures in 5 s (Ctrl-C keeps it; "
+                     "--no-reset skips this) ...")
+            time.sleep(0 if self.step is False and self.pause == 0 else 5)
+            requests.post(self.url + "/_mock/reset", timeout=30).raise_for_status()
+            documents = [customer_to_json(c) for c in AcumaticaFileSource(FIXTURES).customers()]
+            requests.post(self.url + "/_mock/seed", json={"erp": documents},
+                          timeout=60).raise_for_status()
+        self.sign_in()
+
+        self.scene("1. The ERP holds 13 customers; B2B is empty. The first sync creates each "
+                   "company,\n   approves it (sales rep first), adds its users and addresses, "
+                   "and writes the\n   account id back into the ERP as its Commerce Reference ID.")
+        self.sync(full=True)
+        self.users("C000000301")
+        self.say("  Look at: Contoso's users (Olivia Chen is Primary Admin), its two addresses,\n"
+                 "  the 'Commerce Reference ID' badges on the ERP side, the sync log.")
+        self.wait()
+
+        self.scene("2. In the ERP, Contoso's primary contact becomes Raj Patel.")
+        self.put("Customer", {"CustomerID": {"value": "C000000301"},
+                              "PrimaryContactID": {"value": 202}})
+        self.sync()
+        self.users("C000000301")
+        self.say("  Look at: Raj is Primary Admin, Olivia a Purchaser; the Admin role was granted\n"
+                 "  before it was taken away (the journal shows the order).")
+        self.wait()
+
+        self.scene("3. Amélie Dubois leaves Contoso: her contact is deactivated in the ERP.")
+        self.put("Contact", {"ContactID": {"value": 203}, "Active": {"value": False}})
+        self.sync()
+        self.users("C000000301")
+        self.say("  Look at: her user is removed (softly), not deleted.")
+        self.wait()
+
+        self.scene("4. Kevin Liu of Adventure Works changes his e-mail address.")
+        self.put("Contact", {"ContactID": {"value": 501},
+                             "Email": {"value": "k.liu@adventure-works.com"}})
+        self.sync()
+        self.users("C000000335")
+        self.say("  Look at: the same user, with the new address: no second user.")
+        self.wait()
+
+        self.scene("5. Fabrikam opens a warehouse in Dallas: a new location in the ERP.")
+        self.put("CustomerLocation", {
+            "Customer": {"value": "C000000322"}, "LocationID": {"value": "DALLAS"},
+            "LocationName": {"value": "Dallas Warehouse"},
+            "LocationContact": {"Address": {"AddressLine1": {"value": "1 Logistics Pkwy"},
+                                            "City": {"value": "Dallas"},
+                                            "State": {"value": "TX"},
+                                            "PostalCode": {"value": "75201"},
+                                            "Country": {"value": "US"}}}})
+        self.sync()
+        self.users("C000000322")
+        self.log_rows(3, "Location")
+        self.say("  Look at: 'Customer Location is created/updated successfully.' in the log.")
+        self.wait()
+
+        self.scene("6. Tailspin Toys is put on hold in the ERP, then released.")
+        self.put("Customer", {"CustomerID": {"value": "C000000341"},
+                              "Status": {"value": "OnHold"}})
+        self.sync()
+        self.users("C000000341")
+        self.put("Customer", {"CustomerID": {"value": "C000000341"},
+                              "Status": {"value": "Active"}})
+        self.sync()
+        self.users("C000000341")
+        self.say("  Look at: the account was disabled, then enabled again.")
+        self.say(f"\nDone. The page stays live at {self.url}/_mock/ui; b2b-sync's own log of "
+                 "these runs\nis what the page's Sync log shows.")
 
 
-def writes_since(url: str, seq: int) -> tuple[int, int]:
-    """B2B write calls the server journaled since ``seq``: (answered 2xx, refused)."""
-    items = requests.get(url + "/_mock/journal", params={"since": seq}, timeout=10).json()["items"]
-    writes = [e for e in items if e["method"] != "GET" and "/b2baccounts" in e["path"]]
-    ok = sum(1 for e in writes if e["status"] < 400)
-    return ok, len(writes) - ok
-
-
-def last_seq(url: str) -> int:
-    newest: dict[str, str | int] = {"order": "newest", "limit": 1}
-    items = requests.get(url + "/_mock/journal", params=newest,
-                         timeout=10).json()["items"]
-    return items[0]["seq"] if items else 0
-
-
-def sync(url: str, customers: list[Customer], workdir: Path) -> tuple[RunResult, SyncLog]:
-    log = SyncLog(workdir / "sync-log.jsonl", user="demo")
-    refs = RefStore(workdir / "state.json", f"{url}#{TENANT}")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=os.environ.get("URL") or "http://127.0.0.1:8080",
+                        help="the server make serve runs (default: %(default)s)")
+    parser.add_argument("--pause", type=float, default=6.0,
+                        help="seconds between scenes (default: %(default)s)")
+    parser.add_argument("--step", action="store_true", help="wait for Enter between scenes")
+    parser.add_argument("--no-reset", dest="reset", action="store_false",
+                        help="keep the server's data instead of starting from the fixtures")
+    args = parser.parse_args(argv)
     try:
-        result = make_syncer(url, CREDENTIALS, log, refs, TENANT,
-                             options=SyncOptions(sales_rep=SALES_REP)).run(customers)
-    finally:
-        refs.close()
-    return result, log
-
-
-def changed_erp(customers: list[Customer]) -> list[Customer]:
-    """Contoso's primary becomes Raj Patel; Amélie Dubois is deactivated."""
-    out = []
-    for customer in customers:
-        if customer.customer_id == CHANGED:
-            contacts = []
-            for contact in customer.contacts:
-                if contact.contact_id == 201:
-                    contact = replace(contact, primary=False)
-                elif contact.contact_id == 202:
-                    contact = replace(contact, primary=True)
-                elif contact.contact_id == 203:
-                    contact = replace(contact, active=False)
-                contacts.append(contact)
-            customer = replace(customer, contacts=tuple(contacts))
-        out.append(customer)
-    return out
-
-
-def main() -> int:
-    customers = AcumaticaFileSource(FIXTURES).customers()
-    with tempfile.TemporaryDirectory(prefix="b2b-demo-") as tmp, ServerProcess() as server:
-        workdir, url = Path(tmp), server.url
-        print(f"b2b-mock is running on {url} (in memory); syncing {len(customers)} ERP customers")
-
-        banner("1. First sync: ERP customers become B2B accounts, contacts become users")
-        result, log = sync(url, customers, workdir)
-        print(result.summary())
-        show_accounts(url)
-        banner("The sync log (newest first)")
-        print(table(log.rows))
-
-        banner("2. The same ERP data again: nothing to change")
-        seq = last_seq(url)
-        result, _ = sync(url, customers, workdir)
-        print(result.summary())
-        ok, refused = writes_since(url, seq)
-        print(f"the server's journal shows {ok} successful writes and {refused} refused "
-              "(the record the service rejects is tried again on every run)")
-
-        banner(f"3. ERP change on {CHANGED}: Raj Patel becomes the primary contact, "
-               "Amélie Dubois is deactivated")
-        print("before:")
-        show_accounts(url, CHANGED)
-        result, log = sync(url, changed_erp(customers), workdir)
-        print("\nafter:")
-        show_accounts(url, CHANGED)
-        print()
-        print(result.summary())
-        print(table([r for r in log.rows if r["actionType"] != "BearerToken"
-                     and r["level"] == "INFO"]))
-    print("\nDemo finished; the server is stopped.")
+        requests.get(args.url.rstrip("/") + "/_mock/health", timeout=5).raise_for_status()
+    except requests.RequestException:
+        print(f"demo: no b2b-mock answers at {args.url}; start it with `make serve` in another "
+              "terminal (or give URL=http://host:port)", file=sys.stderr)
+        return 2
+    try:
+        Demo(args.url, args.pause, args.step).run(args.reset)
+    except KeyboardInterrupt:
+        print("\ndemo: stopped", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -356,3 +356,38 @@ def test_the_log_filters_and_shows_whole_error_texts(tmp_path) -> None:
     assert [r["actionType"] for r in last] == ["Customer Location"]
     bad = cli("log", "--log", path, "--since", "yesterday")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+# ---------------------------------------------------------------- the demo
+def test_make_demo_plays_its_scenes_against_a_running_server(server) -> None:
+    done = subprocess.run([sys.executable, "-m", "sync_client.demo", "--url", server.url,
+                           "--pause", "0"], capture_output=True, text=True, timeout=600,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "13 reference ids written to the ERP" in out
+    scene_two = out.split("2. In the ERP")[1].split("3. ")[0]
+    assert "raj.patel@contoso-pharma.com             Primary Admin" in scene_two
+    assert "amelie.dubois@contoso-pharma.com         removed" in out.split("3. Am")[1]
+    assert "k.liu@adventure-works.com" in out and "address Dallas Warehouse" in out
+    assert "Customer Location is created/updated successfully." in out
+    tailspin = out.split("6. Tailspin")[1]
+    assert "INACTIVE" in tailspin and tailspin.rstrip().count("Approved, active") >= 1
+    log = requests.get(server.url + "/_mock/sync/log", params={"limit": 1000}, timeout=10)
+    assert any(r["actionType"] == "Customer Location" for r in log.json()["items"])
+
+
+def test_make_demo_says_so_when_no_server_runs() -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    done = subprocess.run([sys.executable, "-m", "sync_client.demo", "--url", down],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 2 and "make serve" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_sync_now_runs_b2b_sync_from_the_servers_twin_into_a_tenant(server, erp) -> None:
+    erp.load(facebook())
+    first = requests.post(server.url + "/_mock/sync", json={"tenant": 3}, timeout=120)
+    assert first.status_code == 200 and first.json()["exitCode"] == 0, first.text
+    assert "1 AddAccount" in first.json()["summary"]
+    assert erp.reference("C000000288") is not None

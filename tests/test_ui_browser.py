@@ -117,3 +117,50 @@ def test_page_shows_approval_sales_reps_hierarchy_and_contacts(browser) -> None:
         assert "%A" in text_of("#journal")  # the bad escape shown as it came
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "ui-approval.png"))
+
+
+def test_page_shows_both_sides_and_syncs_an_erp_edit(browser) -> None:
+    """The ERP twin's customers beside the accounts: sync now, move a primary in the ERP from
+    the page, sync again, and the Admin moves; the sync log reads like the connector's."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def text_of(css: str) -> str:
+        try:
+            return " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, css))
+        except StaleElementReferenceException:
+            return ""
+
+    def click(css: str) -> None:
+        def clicked(b) -> bool:
+            try:
+                b.find_element(By.CSS_SELECTOR, css).click()
+                return True
+            except Exception:  # not there yet, or re-rendered under us
+                return False
+        wait.until(clicked)
+
+    with ServerProcess(extra_args=["--erp-seed", str(ROOT / "fixtures" / "acumatica")]) as server:
+        wait = WebDriverWait(browser, 60)
+        browser.get(server.url + "/_mock/ui")
+        wait.until(lambda b: "Contoso Pharmaceuticals" in text_of("#erp"))
+        assert "not synced yet" in text_of('.erp-customer[data-customer="C000000301"]')
+        click("#sync-now")
+        wait.until(lambda b: "13 customers" in text_of("#sync-status"))
+        wait.until(lambda b: "Customer Location is created/updated successfully."
+                   in text_of("#synclog"))
+        wait.until(lambda b: "Commerce Reference ID" in
+                   text_of('.erp-customer[data-customer="C000000301"] h3'))
+        click('.erp-customer[data-customer="C000000301"] button[data-kind="primary"][data-a0="202"]')
+        wait.until(lambda b: "make primary" not in text_of(
+            '.erp-customer[data-customer="C000000301"] li.erp-contact:nth-child(2)'))
+        click("#sync-now")
+        wait.until(lambda b: "AddRole" in text_of("#sync-status"))
+        browser.find_element(By.ID, "search").send_keys("Contoso")
+        browser.execute_script("window.scrollTo(0, 0)")
+        click('tr.account[data-external-id="C000000301"]')
+        wait.until(lambda b: "Primary Admin" in text_of('tr.user[data-email="raj.patel@contoso-pharma.com"] .roles'))
+        assert "Primary Admin" not in text_of('tr.user[data-email="olivia.chen@contoso-pharma.com"] .roles')
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "ui-erp-and-sync.png"))

@@ -6,13 +6,20 @@ import json
 from importlib import resources
 from typing import Any
 
+from connexion.context import scope
+from starlette.responses import Response
+
 from .. import __version__
 from ..admin import seeding, state_files
+from ..admin.sync_runs import DEMO_SALES_REP
 from ..admin.faults import fault_from
 from ..domain import accounts
 from ..domain.call import Call
 from ..domain.errors import ServiceError, bad_request, not_found
 from ..domain.tenancy import Scope, scope_of_table
+from ..erp.overview import overview
+from ..erp.records import ErpCall
+from ..erp.sessions import AUTH_COOKIE, SESSION_COOKIE
 from ..service import b2b_catalog
 from .context import current as current_mock
 
@@ -37,6 +44,8 @@ def reset(body: Any = None) -> Reply:
             raise bad_request("the reset body must be JSON: {\"tenant\": N}") from None
     body = body if isinstance(body, dict) else {}
     if body.get("tenant") is None:
+        if current_mock().sync_runner is not None:
+            current_mock().sync_runner.forget()  # type: ignore[union-attr]
         return {"droppedTables": store.drop_tables(lambda name: True)}, 200
     scope = Scope(body["tenant"])
     return {"droppedTables": store.drop_tables(scope.owns)}, 200
@@ -156,3 +165,52 @@ def get_tenant_account(tenant: int, account_id: int) -> Reply:
     current = current_mock()
     call = Call(current.store, current.catalog, Scope(tenant))
     return accounts.get_account(call, account_id), 200
+
+
+# ---------------------------------------------------------------- the ERP twin and the sync
+def list_erp_customers() -> Reply:
+    current = current_mock()
+    call = ErpCall(current.store, current.erp_catalog)
+    return {"items": overview(call)}, 200
+
+
+async def open_erp_session() -> Response:
+    """The demo page edits the ERP through the twin's own API, signed in as the server's ERP
+    user: the operator needs no ERP password to demonstrate an edit."""
+    current = current_mock()
+    settings = current.settings
+    session_id, auth = current.erp_sessions.sign_in(settings.erp_user, settings.erp_password,
+                                                    settings.erp_company)
+    answer = Response(status_code=204)
+    answer.set_cookie(SESSION_COOKIE, session_id, path="/", httponly=True, samesite="strict")
+    answer.set_cookie(AUTH_COOKIE, auth, path="/", httponly=True, samesite="strict")
+    return answer
+
+
+def _own_url() -> str:
+    host, port = scope.get("server") or ("127.0.0.1", 8080)
+    if host in ("0.0.0.0", "::", "", None):
+        host = "127.0.0.1"
+    return f"http://{'[' + host + ']' if ':' in str(host) else host}:{port}"
+
+
+async def run_sync(body: Any = None) -> Reply:
+    current = current_mock()
+    runner = current.sync_runner
+    assert runner is not None
+    body = body if isinstance(body, dict) else {}
+    if runner.busy:
+        raise ServiceError(409, "A sync is running already; try again when it is done",
+                           "VALIDATION_CONFLICT")
+    settings = current.settings
+    result = await runner.run(_own_url(), (settings.erp_user, settings.erp_password,
+                                           settings.erp_company),
+                              int(body.get("tenant") or settings.default_tenant),
+                              bool(body.get("full")), body.get("salesRep") or DEMO_SALES_REP)
+    return result.to_dict(), 200
+
+
+def get_sync_log(limit: int = 200) -> Reply:
+    runner = current_mock().sync_runner
+    assert runner is not None
+    return {"items": runner.log(limit), "path": str(runner.log_path)}, 200
