@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..domain.json_text import JSONRefused, read_json
 
 MAX_BODY = 64 * 1024
 # The bodies of all kept calls together: past it, the oldest calls keep their record but lose
@@ -17,14 +18,16 @@ DROPPED = "[body dropped: the journal keeps the bodies of its newest calls only]
 
 
 def decode_body(raw: bytes) -> Any:
-    """A body as JSON when it is JSON, as text otherwise; longer than 64 KiB, cut as text."""
+    """A body as JSON when it is JSON the service reads, as text otherwise (malformed bodies
+    are journaled too: as their text, never as what a lenient reader made of them); longer
+    than 64 KiB, cut as text."""
     if not raw:
         return None
     if len(raw) > MAX_BODY:
         return raw[:MAX_BODY].decode("utf-8", errors="replace") + "…"
     try:
-        return json.loads(raw)
-    except ValueError:
+        return read_json(raw)
+    except JSONRefused:
         return raw.decode("utf-8", errors="replace")
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from . import attributes, audit, custom_roles, users
 from .call import Call
-from .errors import already_exists, bad_request, conflict, not_found
+from .errors import already_exists, bad_request, conflict, not_found, shown
 from .ports import Writes
 from .query.filters import Filter, parse_datetime
 from .query.paging import ListQuery, page, predicate_for
@@ -81,7 +81,7 @@ def _check_fields(call: Call, fields: dict[str, Any]) -> dict[str, Any]:
         try:
             parse_datetime(clean["customerSinceDate"])
         except ValueError:
-            raise bad_request(f"customerSinceDate '{clean['customerSinceDate']}' is not an "
+            raise bad_request(f"customerSinceDate '{shown(clean['customerSinceDate'])}' is not an "
                               "ISO 8601 date-time", field="customerSinceDate") from None
     return clean
 
@@ -92,7 +92,7 @@ def _check_external_id_free(call: Call, external_id: str | None,
         return
     for doc_id in call.store.lookup(call.scope.accounts, "externalId", external_id):
         if doc_id != own_id:
-            raise already_exists(f"An account with externalId '{external_id}' already exists "
+            raise already_exists(f"An account with externalId '{shown(external_id)}' already exists "
                                  f"(id {doc_id})", externalId=external_id, id=doc_id)
 
 
@@ -122,7 +122,7 @@ def _new_users(call: Call, account_id: int, bodies: list[dict[str, Any]]) -> lis
         fields = users.new_fields(call, body)
         for key in {fields["emailAddress"].casefold(), str(fields["userName"]).casefold()}:
             if key in seen:
-                raise already_exists(f"The account's users name '{key}' twice",
+                raise already_exists(f"The account's users name '{shown(key)}' twice",
                                      emailAddress=fields["emailAddress"])
             seen.add(key)
         held = users.requested_roles(call, account_id, body.get("roles") or [])

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import audit
 from .call import Call
-from .errors import already_exists, conflict, not_found
+from .errors import already_exists, conflict, not_found, shown
 from .ports import Writes
 from .query.paging import ListQuery, page, predicate_for
 from .records import editable_account, save_account, stored_account
@@ -42,7 +42,7 @@ def definition_id(call: Call, tx: Writes, fqn: str, requested: int | None) -> in
         found = requested if free and requested is not None else tx.next_id(table)
         tx.put(table, found, {"fullyQualifiedName": fqn})
     if requested is not None and requested != found:
-        raise conflict(f"Attribute '{fqn}' has definition id {found}, not {requested}",
+        raise conflict(f"Attribute '{shown(fqn)}' has definition id {found}, not {requested}",
                        fullyQualifiedName=fqn)
     return found
 
@@ -62,7 +62,7 @@ def initial(call: Call, tx: Writes, bodies: list[dict[str, Any]]) -> list[dict[s
     made: list[dict[str, Any]] = []
     for body in bodies:
         if any(_same(a["fullyQualifiedName"], body["fullyQualifiedName"]) for a in made):
-            raise already_exists(f"Attribute '{body['fullyQualifiedName']}' is given twice",
+            raise already_exists(f"Attribute '{shown(body['fullyQualifiedName'])}' is given twice",
                                  fullyQualifiedName=body["fullyQualifiedName"])
         made.append(_make(call, tx, body))
     return made
@@ -72,7 +72,7 @@ def _index(doc: dict[str, Any], fqn: str) -> int:
     for i, attribute in enumerate(doc.get("attributes") or []):
         if _same(attribute["fullyQualifiedName"], fqn):
             return i
-    raise not_found(f"Attribute '{fqn}' not found on B2B account {doc['id']}",
+    raise not_found(f"Attribute '{shown(fqn)}' not found on B2B account {doc['id']}",
                     fullyQualifiedName=fqn, accountId=doc["id"])
 
 
@@ -81,7 +81,7 @@ def add(call: Call, account_id: int, body: dict[str, Any]) -> dict[str, Any]:
         doc = editable_account(call, account_id)
         fqn = body["fullyQualifiedName"]
         if any(_same(a["fullyQualifiedName"], fqn) for a in doc["attributes"]):
-            raise already_exists(f"Attribute '{fqn}' already exists on B2B account "
+            raise already_exists(f"Attribute '{shown(fqn)}' already exists on B2B account "
                                  f"{account_id}", fullyQualifiedName=fqn)
         attribute = _make(call, tx, body)
         doc["attributes"].append(attribute)
@@ -96,7 +96,7 @@ def update(call: Call, account_id: int, fqn: str, body: dict[str, Any]) -> dict[
         attribute: dict[str, Any] = doc["attributes"][_index(doc, fqn)]
         requested = body.get("attributeDefinitionId")
         if requested is not None and requested != attribute["attributeDefinitionId"]:
-            raise conflict(f"Attribute '{fqn}' has definition id "
+            raise conflict(f"Attribute '{shown(fqn)}' has definition id "
                            f"{attribute['attributeDefinitionId']}, not {requested}",
                            fullyQualifiedName=fqn)
         attribute["values"] = list(body.get("values") or [])

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import audit
 from .call import Call
-from .errors import bad_request, not_found
+from .errors import bad_request, not_found, shown
 from .ports import Writes
 from .query.paging import ListQuery, page, predicate_for
 from .records import stored_account
@@ -40,7 +40,7 @@ def _checked(body: dict[str, Any]) -> dict[str, Any]:
         name = next((t for t in TYPES if t.casefold() == str(kind.get("name") or "").casefold()),
                     None)
         if name is None:
-            raise bad_request(f"contact type {kind.get('name')!r} is not one of "
+            raise bad_request(f"contact type '{shown(kind.get('name'))}' is not one of "
                               f"{', '.join(TYPES)}", field="types")
         kinds[name] = kinds.get(name, False) or bool(kind.get("isPrimary"))
     if not kinds:

@@ -14,7 +14,7 @@ from typing import Any
 from . import audit, roles, users
 from .call import Call
 from .documents import copy_doc
-from .errors import already_exists, bad_request, conflict, not_found
+from .errors import already_exists, bad_request, conflict, not_found, shown
 from .ports import Writes
 from .records import stored_account
 
@@ -26,10 +26,10 @@ def _check(call: Call, body: dict[str, Any], own_id: int | None) -> dict[str, An
         raise bad_request("name is required", field="name")
     for role_id, doc in call.store.all(call.scope.roles):
         if role_id != own_id and doc["name"].casefold() == name.casefold():
-            raise already_exists(f"A role named '{name}' already exists (id {role_id})",
+            raise already_exists(f"A role named '{shown(name)}' already exists (id {role_id})",
                                  name=name, roleId=role_id)
     if name.casefold() in (system.casefold() for system in roles.SYSTEM_ROLES.values()):
-        raise already_exists(f"'{name}' is the name of a system role", name=name)
+        raise already_exists(f"'{shown(name)}' is the name of a system role", name=name)
     behaviors = body.get("behaviors") or []
     if not behaviors:
         raise bad_request("behaviors needs at least one behavior id", field="behaviors")

@@ -22,6 +22,19 @@ CODES_BY_STATUS = {
 }
 
 
+# Characters of a client's value an error message repeats: a message quotes, never echoes.
+QUOTED = 80
+
+
+def shown(value: Any) -> str:
+    """A client's value as an error message repeats it: its start when it is long."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > QUOTED:
+        text = text[:QUOTED] + f"… ({len(text)} characters)"
+    # a lone surrogate is no text: the message must stay writable as UTF-8
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
 def code_for(status: int) -> str:
     """The error code the service gives a status when nothing more precise applies."""
     return CODES_BY_STATUS.get(status, "UNEXPECTED_ERROR")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from .errors import bad_request, unauthorized
+from .errors import bad_request, shown, unauthorized
 
 DEFAULT_CLIENT_ID = "b2b-mock-client"
 DEFAULT_CLIENT_SECRET = "b2b-mock-secret"
@@ -89,7 +89,7 @@ class TicketIssuer:
         """Answer ``POST .../authtickets/oauth``: credentials, and a refresh token to renew."""
         grant_type = body.get("grant_type") or "client_credentials"
         if grant_type not in ("client_credentials", "refresh_token"):
-            raise bad_request(f"Unsupported grant_type '{grant_type}'; use "
+            raise bad_request(f"Unsupported grant_type '{shown(grant_type)}'; use "
                               "client_credentials or refresh_token")
         self._credentials(body.get("client_id"), body.get("client_secret"))
         refresh = body.get("refresh_token")

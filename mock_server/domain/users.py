@@ -14,7 +14,7 @@ from typing import Any
 from . import audit, roles
 from .call import Call
 from .documents import copy_doc
-from .errors import already_exists, bad_request, conflict, not_found
+from .errors import already_exists, bad_request, conflict, not_found, shown
 from .ports import Writes
 from .query.paging import ListQuery, page, predicate_for
 from .records import stored_account
@@ -44,7 +44,7 @@ def _doc_id(user_id: str) -> int:
 def _check_email(call: Call, email: Any) -> str:
     if not isinstance(email, str) or \
             not call.catalog.pattern("B2BUserInput", "emailAddress").search(email):
-        raise bad_request(f"emailAddress '{email}' is not a valid e-mail address",
+        raise bad_request(f"emailAddress '{shown(email)}' is not a valid e-mail address",
                           field="emailAddress")
     return email
 
@@ -73,7 +73,7 @@ def _clash(call: Call, account_id: int, user: dict[str, Any], own_id: str | None
             continue
         for other in _with(call, account_id, field, value):
             if other["userId"] != own_id and not other.get("isRemoved"):
-                raise already_exists(f"A user with {field} '{value}' already exists on B2B "
+                raise already_exists(f"A user with {field} '{shown(value)}' already exists on B2B "
                                      f"account {account_id}",
                                      **{field: value, "userId": other["userId"]})
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from typing import Any
 
@@ -15,13 +14,13 @@ from ..admin.sync_runs import DEMO_SALES_REP
 from ..admin.faults import fault_from
 from ..domain import accounts
 from ..domain.call import Call
-from ..domain.errors import ServiceError, bad_request, not_found
+from ..domain.errors import ServiceError, bad_request, not_found, shown
 from ..domain.tenancy import Scope, scope_of_table
 from ..erp.overview import overview
 from ..erp.records import ErpCall
 from ..erp.sessions import AUTH_COOKIE, SESSION_COOKIE
 from ..service import b2b_catalog
-from .context import current as current_mock
+from .context import current as current_mock, json_body
 
 
 Reply = tuple[Any, int]
@@ -38,11 +37,10 @@ async def health() -> Reply:
 def reset(body: Any = None) -> Reply:
     store = current_mock().store
     if isinstance(body, (bytes, str)):  # sent without a JSON content type
-        try:
-            body = json.loads(body or b"{}")
-        except ValueError:
-            raise bad_request("the reset body must be JSON: {\"tenant\": N}") from None
-    body = body if isinstance(body, dict) else {}
+        body = json_body(body)
+    body = body if body is not None else {}
+    if not isinstance(body, dict):
+        raise bad_request('the reset body must be a JSON object: {"tenant": N}')
     if body.get("tenant") is None:
         if current_mock().sync_runner is not None:
             current_mock().sync_runner.forget()  # type: ignore[union-attr]
@@ -59,7 +57,7 @@ def seed(body: Any) -> Reply:
     except ServiceError:
         raise
     except (KeyError, TypeError, ValueError) as exc:
-        raise bad_request(f"Invalid seed document: {exc!r}") from None
+        raise bad_request(f"Invalid seed document: {shown(repr(exc))}") from None
     return counts, 200
 
 
@@ -128,10 +126,11 @@ def list_tenants() -> Reply:
 
 def _summary(store: Any, scope: Scope, doc: dict[str, Any]) -> dict[str, Any]:
     people = store.docs(scope.users(doc["id"]))
-    shown = accounts.present(Call(store, b2b_catalog(), scope), doc, with_users=False)
+    presented = accounts.present(Call(store, b2b_catalog(), scope), doc, with_users=False)
     return {"id": doc["id"], "companyOrOrganization": doc.get("companyOrOrganization"),
-            "externalId": doc.get("externalId"), "isActive": shown["isActive"],
-            "approvalStatus": shown["approvalStatus"], "parentAccountId": shown["parentAccountId"],
+            "externalId": doc.get("externalId"), "isActive": presented["isActive"],
+            "approvalStatus": presented["approvalStatus"],
+            "parentAccountId": presented["parentAccountId"],
             "users": sum(1 for u in people if not u.get("isRemoved")),
             "removedUsers": sum(1 for u in people if u.get("isRemoved")),
             "updateDate": (doc.get("auditInfo") or {}).get("updateDate")}

@@ -3,7 +3,6 @@ domain call (store, catalog, tenant scope, acting client)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from connexion.context import context, scope
@@ -11,6 +10,7 @@ from connexion.context import context, scope
 from ..domain.call import Call
 from ..domain.errors import bad_request
 from ..state import SCOPE_KEY, MockState
+from ..domain.json_text import JSONRefused, read_json
 from .tenancy import scope_of_call
 
 
@@ -34,7 +34,7 @@ def json_body(body: Any) -> Any:
     hands such a body over as its raw bytes)."""
     if isinstance(body, (bytes, str)):
         try:
-            return json.loads(body) if body else None
-        except ValueError:
-            raise bad_request("The request body is not valid JSON") from None
+            return read_json(body) if body else None
+        except JSONRefused as exc:
+            raise bad_request(f"Invalid request body: {exc}") from None
     return body

@@ -19,13 +19,16 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from . import routes
-from ..domain.errors import ServiceError, code_for
+from ..domain.errors import ServiceError, code_for, shown
 from ..erp.errors import ErpError
 from .erp_errors import erp_error, erp_response, is_erp_path
 
 log = logging.getLogger(__name__)
 
 APPLICATION_NAME = "Customer"
+# The longest message an error answer carries: messages quote a client's values in part
+# (``shown``), and this keeps any that does not from echoing a whole body.
+MESSAGE_LIMIT = 1000
 
 
 def exception_type(error_code: str) -> str:
@@ -36,9 +39,13 @@ def exception_type(error_code: str) -> str:
 
 def error_body(status: int, message: str, error_code: str | None = None,
                additional: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The service's error body; never a stack trace, whatever went wrong."""
+    """The service's error body; never a stack trace, whatever went wrong, and never more
+    than the start of a long value."""
     code = error_code or code_for(status)
-    data = [{"name": name, "value": value} for name, value in (additional or {}).items()]
+    if len(message) > MESSAGE_LIMIT:
+        message = message[:MESSAGE_LIMIT] + "…"
+    data = [{"name": name, "value": shown(value) if isinstance(value, str) else value}
+            for name, value in (additional or {}).items()]
     return {
         "message": message,
         "errorCode": code,

@@ -18,13 +18,16 @@ from typing import Any, Callable
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
+from connexion.json_schema import format_error_with_path
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (FormDataValidator, JSONRequestBodyValidator,
                                   MultiPartFormDataValidator, ParameterValidator)
 from jsonschema import Draft4Validator, ValidationError, validators
 
-from ..domain.query.languages import explain, shown
+from ..domain.errors import shown
+from ..domain.query.languages import explain
 from ..service import b2b_catalog
+from ..domain.json_text import JSONRefused, read_json
 
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 
@@ -98,9 +101,30 @@ def charset_codec(encoding: str) -> str:
     return codecs.lookup(encoding).name
 
 
+def body_problem(error: ValidationError) -> str:
+    """jsonschema's account of a body that fails its schema, quoting the value only in part
+    (its message repeats the whole value: a 10 MB string would come back whole)."""
+    message = error.message
+    whole = repr(error.instance)
+    if len(whole) > QUOTED_REPR:
+        message = message.replace(whole, shown(whole))
+    return shown_message(f"{message}{format_error_with_path(exception=error)}")
+
+
+# A refused body's message: longer ones are cut (the value it quotes was shortened already).
+QUOTED_REPR = 100
+MESSAGE_LIMIT = 500
+
+
+def shown_message(message: str) -> str:
+    return message if len(message) <= MESSAGE_LIMIT else message[:MESSAGE_LIMIT] + "…"
+
+
 class SafeJSONBodyValidator(JSONRequestBodyValidator):
-    """Connexion's JSON body validator, answering a body its charset cannot read with a 400 and
-    a charset Python does not know with a 415, and letting an optional body be absent."""
+    """Connexion's JSON body validator, reading the body as the service's JSON readers do
+    (``json_input``), answering a body its charset cannot read with a 400 and a charset Python
+    does not know with a 415, quoting a refused value only in part, and letting an optional body
+    be absent."""
 
     def __init__(self, *, encoding: str, **kwargs: Any) -> None:
         super().__init__(encoding=charset_codec(encoding), **kwargs)
@@ -110,15 +134,27 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):
         unless the schema is nullable)."""
         if body is None and not self._required:
             return None
-        validated: dict[str, Any] | None = super()._validate(body)
-        return validated
+        if body is None and not self._nullable:
+            raise BadRequestProblem(detail="Request body must not be empty")
+        try:
+            self._validator.validate(body)
+        except ValidationError as error:
+            raise BadRequestProblem(detail=body_problem(error)) from None
+        return None
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
+        raw = b"".join([message async for message in stream])
         try:
-            return await super()._parse(stream, scope)
-        except ValueError as exc:  # a body its charset cannot decode (JSON errors are 400s already)
+            text = raw.decode(self._encoding)
+        except ValueError as exc:  # bytes its charset cannot decode
             raise BadRequestProblem(detail=f"The request body is not valid {self._encoding} "
-                                    f"JSON: {exc}") from None
+                                    f"JSON: {shown(str(exc))}") from None
+        if not text:
+            return None
+        try:
+            return read_json(text)
+        except JSONRefused as exc:
+            raise BadRequestProblem(detail=f"Invalid request body: {exc}") from None
 
 
 VALIDATOR_MAP = {

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from ..errors import shown
+
 Predicate = Callable[[dict[str, Any]], bool]
 # What the store's indexes say of one comparison (field, operator, values): the ids of the
 # documents that may match it (a superset of those that do), or None when no index can tell.
@@ -201,7 +203,7 @@ class _Parser:
         predicate = self.expr()
         extra = self.peek()
         if extra is not None:
-            raise FilterError(f"unexpected '{extra.text}' at position {extra.pos}")
+            raise FilterError(f"unexpected '{shown(extra.text)}' at position {extra.pos}")
         return predicate
 
     def expr(self) -> Filter:
@@ -230,19 +232,19 @@ class _Parser:
             self.pos += 1
             return inner
         if token.kind != "word":
-            raise FilterError(f"expected a field name at position {token.pos}, got '{token.text}'")
+            raise FilterError(f"expected a field name at position {token.pos}, got '{shown(token.text)}'")
         return self.comparison(token)
 
     def comparison(self, field_token: Token) -> Filter:
         name = self.lower_fields.get(field_token.text.lower())
         if name is None:
             known = ", ".join(sorted(self.fields))
-            raise FilterError(f"unknown field '{field_token.text}' (known fields: {known})")
+            raise FilterError(f"unknown field '{shown(field_token.text)}' (known fields: {known})")
         op_token = self.peek()
         if op_token is None or op_token.kind != "word" or op_token.text.lower() not in OPERATORS:
-            got = "the end of the filter" if op_token is None else f"'{op_token.text}'"
+            got = "the end of the filter" if op_token is None else f"'{shown(op_token.text)}'"
             raise FilterError(f"expected an operator ({', '.join(OPERATORS)}) after "
-                              f"'{field_token.text}', got {got}")
+                              f"'{shown(field_token.text)}', got {got}")
         self.pos += 1
         op = op_token.text.lower()
         kind = self.fields[name]
@@ -260,7 +262,7 @@ class _Parser:
     def scalar_token(self, name: str) -> Token:
         token = self.peek()
         if token is None or token.kind not in ("word", "string"):
-            got = "the end of the filter" if token is None else f"'{token.text}'"
+            got = "the end of the filter" if token is None else f"'{shown(token.text)}'"
             raise FilterError(f"expected a value for '{name}', got {got}")
         self.pos += 1
         return token
@@ -302,7 +304,7 @@ class _Parser:
         except ValueError:
             expected = {"boolean": "true or false", "integer": "a whole number",
                         "number": "a number", "date-time": "an ISO 8601 date"}[kind]
-            raise FilterError(f"'{name}' takes {expected}, got '{text}'") from None
+            raise FilterError(f"'{name}' takes {expected}, got '{shown(text)}'") from None
         return text
 
 
@@ -439,13 +441,13 @@ def parse_sort(text: str, fields: dict[str, str]) -> list[tuple[str, bool]]:
             continue
         match = _SORT_RE.match(part)
         if match is None:
-            raise FilterError(f"cannot read sort clause '{part.strip()}'; use 'field asc|desc'")
+            raise FilterError(f"cannot read sort clause '{shown(part.strip())}'; use 'field asc|desc'")
         field, direction = match.group(1), (match.group(2) or "asc").lower()
         name = lower_fields.get(field.lower())
         if name is None:
-            raise FilterError(f"cannot sort by unknown field '{field}' "
+            raise FilterError(f"cannot sort by unknown field '{shown(field)}' "
                               f"(known fields: {', '.join(sorted(fields))})")
         if direction not in ("asc", "desc"):
-            raise FilterError(f"sort direction must be asc or desc, got '{direction}'")
+            raise FilterError(f"sort direction must be asc or desc, got '{shown(direction)}'")
         keys.append((name, direction == "desc"))
     return keys

@@ -8,12 +8,10 @@ parser sees it, not quote a pattern of several thousand characters.
 from __future__ import annotations
 
 from ..catalog import Catalog
-from ..errors import ServiceError
+from ..errors import ServiceError, shown
 from .filters import FilterError, parse_filter, parse_sort
 from .patterns import FILTER_GROUP_DEPTH, PROJECTION_DEPTH
 from .projection import parse_projection
-
-QUOTED = 80  # characters of a refused value repeated in the message
 
 _BEYOND = {
     "filter": f"groups in parentheses at most {FILTER_GROUP_DEPTH} deep, operators and the "
@@ -23,11 +21,6 @@ _BEYOND = {
                   "without spaces",
 }
 _NAMES = {"filter": "filter", "sort": "sortBy", "projection": "responseFields"}
-
-
-def shown(value: str) -> str:
-    """A value as an error message repeats it: its start when it is long."""
-    return value if len(value) <= QUOTED else value[:QUOTED] + f"… ({len(value)} characters)"
 
 
 def explain(language: str, of: str | None, value: str, catalog: Catalog) -> str:
