@@ -21,6 +21,7 @@ from .admin.state_files import STATE_FORMAT, export_state, import_state
 from .service import b2b_catalog, erp_catalog, open_store
 from .domain.errors import ServiceError
 from .domain.tenancy import Scope
+from .http.body_limit import DEFAULT_MAX_BODY, DEFAULT_MAX_IMPORT_BODY, parse_size
 from .store import Store, StoreLocked
 
 DEFAULT_URL = f"http://{config.DEFAULT_HOST}:{config.DEFAULT_PORT}"
@@ -50,8 +51,7 @@ def _open_store(db: str) -> Store:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from . import server
     from .app import create_app
     from .speedups import tune_process
 
@@ -62,14 +62,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         seed_path=Path(args.seed) if args.seed else None,
         erp_seed_path=Path(args.erp_seed) if args.erp_seed else None,
         journal_size=args.journal_size,
+        max_body=args.max_body,
+        max_import_body=args.max_import_body,
     )
     if args.no_speedups:
         settings.speedups = False
     if args.token_lifetime is not None:
         settings.token_lifetime = args.token_lifetime
+    limits = server.Limits(idle_timeout=args.idle_timeout, request_timeout=args.request_timeout,
+                           max_connections=args.max_connections)
+    try:
+        sock = server.bind(args.host, args.port)
+    except server.PortInUse as exc:
+        print(f"b2b-mock: {exc}", file=sys.stderr)
+        return 2
     try:
         app = create_app(settings)
     except StoreLocked as exc:
+        sock.close()
         print(f"b2b-mock: {exc}", file=sys.stderr)
         return 2
     if settings.speedups:
@@ -95,16 +105,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      f"(tickets last {settings.token_lifetime:g} s)")
     else:
         lines.append("  AUTH IS OFF  (--no-auth): every call is accepted without a token")
-    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port,
-                                           log_level=args.log_level,
-                                           access_log=args.access_log))
-    # The port listens before the banner is printed: a container's log line is then a sign
-    # that calls are accepted (they wait in the backlog until the loop runs).
-    sock = server.config.bind_socket()
-    sock.listen(server.config.backlog)
     print("\n".join(lines), flush=True)
-    server.run(sockets=[sock])
-    return 0 if server.started else 1
+    started = server.serve(app, sock, limits, log_level=args.log_level,
+                           access_log=args.access_log)
+    return 0 if started else 1
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -228,6 +232,13 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0
 
 
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="b2b-mock", description="A stateful mock of the B2B accounts API "
@@ -268,6 +279,26 @@ def build_parser() -> argparse.ArgumentParser:
         "B2B_MOCK_JOURNAL_SIZE", 1000, minimum=1),
         help="calls kept in the request journal (default: %(default)s) "
              "[B2B_MOCK_JOURNAL_SIZE]")
+    serve.add_argument("--max-body", type=_size, metavar="SIZE",
+                       default=config.env_text("B2B_MOCK_MAX_BODY", str(DEFAULT_MAX_BODY)),
+                       help="largest request body read, e.g. 10MiB, 512K (default: 10MiB); "
+                            "larger ones are answered 413 before they are read "
+                            "[B2B_MOCK_MAX_BODY]")
+    serve.add_argument("--max-import-body", type=_size, metavar="SIZE",
+                       default=config.env_text("B2B_MOCK_MAX_IMPORT_BODY",
+                                               str(DEFAULT_MAX_IMPORT_BODY)),
+                       help="the same for PUT /_mock/state and POST /_mock/seed "
+                            "(default: 256MiB) [B2B_MOCK_MAX_IMPORT_BODY]")
+    serve.add_argument("--idle-timeout", type=int, metavar="SECONDS", default=config.env_int(
+        "B2B_MOCK_IDLE_TIMEOUT", 5, minimum=1),
+        help="close a connection idle this long (default: %(default)s) [B2B_MOCK_IDLE_TIMEOUT]")
+    serve.add_argument("--request-timeout", type=float, default=30, metavar="SECONDS",
+                       help="a request must arrive whole, and an answer be read on, within "
+                            "this time (default: %(default)s)")
+    serve.add_argument("--max-connections", type=int, metavar="N", default=config.env_int(
+        "B2B_MOCK_MAX_CONNECTIONS", 256, minimum=1),
+        help="connections served at once; past them requests are answered 503 "
+             "(default: %(default)s) [B2B_MOCK_MAX_CONNECTIONS]")
     serve.add_argument("--no-speedups", action="store_true",
                        help="serve with stock Connexion, none of the speed-ups "
                             "[B2B_MOCK_SPEEDUPS=0]")

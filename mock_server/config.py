@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .domain import tickets as auth
+from .http.body_limit import DEFAULT_MAX_BODY, DEFAULT_MAX_IMPORT_BODY
 
 DEFAULT_DB = Path("data") / "b2b-mock.json"
 DEFAULT_HOST = "127.0.0.1"
@@ -92,5 +93,9 @@ class Settings:
     erp_company: str = field(default_factory=lambda: os.environ.get(
         "B2B_MOCK_ERP_COMPANY", DEFAULT_ERP_COMPANY))
     journal_size: int = 1000
+    # The largest request body read (larger ones are a 413), and that of the operator's
+    # uploads (PUT /_mock/state, POST /_mock/seed).
+    max_body: int = DEFAULT_MAX_BODY
+    max_import_body: int = DEFAULT_MAX_IMPORT_BODY
     # False: stock Connexion, none of mock_server.speedups (B2B_MOCK_SPEEDUPS=0)
     speedups: bool = field(default_factory=lambda: env_flag("B2B_MOCK_SPEEDUPS", True))

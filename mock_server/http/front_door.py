@@ -24,6 +24,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from . import routes
+from .body_limit import BodyRefused, bounded_receive, limit_for
 from .errors import error_body
 from .erp_errors import erp_body, is_erp_path, unreadable_cookie
 from ..admin.faults import FAULT_KINDS, Fault
@@ -45,7 +46,7 @@ class _Call:
     """One journaled call: what came in, what goes out, recorded once."""
 
     __slots__ = ("journal", "entry", "started", "request_body", "response_body", "status",
-                 "length", "sent", "recorded")
+                 "length", "sent", "received", "recorded")
 
     def __init__(self, journal: Any, entry: dict[str, Any]) -> None:
         self.journal = journal
@@ -56,6 +57,7 @@ class _Call:
         self.status = 0
         self.length: int | None = None
         self.sent = 0
+        self.received = 0
         self.recorded = False
 
     def sending(self, message: dict[str, Any]) -> None:
@@ -71,7 +73,8 @@ class _Call:
                     self.length = int(value)
         elif message["type"] == "http.response.body":
             body = message.get("body", b"")
-            self.response_body.append(body)
+            if self.sent <= MAX_BODY:  # the journal keeps the start of a body only
+                self.response_body.append(body)
             self.sent += len(body)
             if not message.get("more_body") or (self.length is not None
                                                 and self.sent >= self.length):
@@ -109,9 +112,21 @@ class FrontDoor:
         scope[SCOPE_KEY] = self.state
         path: str = scope["path"]
         if path.startswith(UNTRACKED_PREFIXES):
+            try:
+                receive = await self._bounded(scope, receive, path)
+            except BodyRefused as refused:
+                for message in _refusal(refused):
+                    await send(message)
+                return
             await self.app(scope, receive, send)
             return
         await self._tracked(scope, receive, send, path)
+
+    async def _bounded(self, scope: MutableMapping[str, Any], receive: Any, path: str) -> Any:
+        """``receive`` for a body within the server's limits (``BodyRefused`` otherwise)."""
+        settings = self.state.settings
+        return await bounded_receive(scope, receive, limit_for(
+            scope["method"], path, settings.max_body, settings.max_import_body))
 
     async def _tracked(self, scope: MutableMapping[str, Any], receive: Any, send: Any,
                        path: str) -> None:
@@ -137,8 +152,10 @@ class FrontDoor:
 
         async def receive_logged() -> dict[str, Any]:
             message = await receive()
-            if message["type"] == "http.request":
-                call.request_body.append(message.get("body", b""))
+            if message["type"] == "http.request" and call.received <= MAX_BODY:
+                body = message.get("body", b"")
+                call.request_body.append(body)
+                call.received += len(body)
             return message
 
         with self.state.store.deferred_sync() as pending:
@@ -153,9 +170,16 @@ class FrontDoor:
                 if erp and unreadable_cookie(scope["headers"]):
                     for message in _error_messages(401, "", erp=True):
                         await send_logged(message)
-                elif not faults or not await self._apply_faults(faults, receive_logged,
-                                                                send_logged, receive, erp):
-                    await self.app(scope, receive_logged, send_logged)
+                    return
+                try:
+                    bounded = await self._bounded(scope, receive_logged, path)
+                except BodyRefused as refused:
+                    for message in _refusal(refused, erp):
+                        await send_logged(message)
+                    return
+                if not faults or not await self._apply_faults(faults, bounded,
+                                                              send_logged, receive, erp):
+                    await self.app(scope, bounded, send_logged)
                 if held:
                     await self._send_when_durable(pending, held, call, send)
             finally:
@@ -234,13 +258,21 @@ def _correlated(send: Any, correlation: bytes) -> Any:
     return sending
 
 
+def _refusal(refused: BodyRefused, erp: bool) -> list[dict[str, Any]]:
+    """The answer to a body the server will not read; the connection is closed after it, as
+    the rest of the body may still be on its way."""
+    return _error_messages(refused.status, refused.message, close=True, erp=erp)
+
+
 def _error_messages(status: int, message: str, retry_after: int | None = None,
-                    erp: bool = False) -> list[dict[str, Any]]:
+                    close: bool = False, erp: bool = False) -> list[dict[str, Any]]:
     """The ASGI messages of an error answer in the service's format (the ERP's, for ``erp``)."""
     body = json.dumps(erp_body(status, message) if erp else error_body(status, message)).encode()
     headers = [(b"content-type", b"application/json"),
                (b"content-length", str(len(body)).encode())]
     if retry_after is not None:
         headers.append((b"retry-after", str(retry_after).encode()))
+    if close:
+        headers.append((b"connection", b"close"))
     return [{"type": "http.response.start", "status": status, "headers": headers},
             {"type": "http.response.body", "body": body}]
