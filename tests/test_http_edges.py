@@ -1,6 +1,6 @@
 """The edges of the HTTP server, over real sockets: what it answers itself is in the service's
 format, bodies over the limit are refused before they are sent, slow and idle connections are
-closed.
+closed, and clients that never read their answers do not make the server hold them whole.
 
 One server for the module, with short timeouts and small limits.
 """
@@ -11,6 +11,7 @@ import json
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -160,6 +161,35 @@ def test_idle_half_sent_and_trickling_connections_are_closed(server) -> None:
     assert len(sent) < 200  # cut off before it was done trickling
     body = json.loads(data.partition(b"\r\n\r\n")[2])
     assert body["errorCode"] == "REQUEST_TIMEOUT"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_clients_that_never_read_do_not_make_the_server_hold_their_answers(server) -> None:
+    export = requests.get(server.url + "/_mock/state", timeout=GUARD).content
+    assert len(export) > 2_500_000
+    pid = server.process.pid
+    before = rss_mb(pid)
+    clients = []
+    for _ in range(100):
+        sock = connect(server, receive_buffer=4096)
+        sock.sendall(b"GET /_mock/state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        clients.append(sock)
+    time.sleep(1)
+    # others are served meanwhile
+    assert requests.get(server.url + "/_mock/health", timeout=GUARD).status_code == 200
+    grown = rss_mb(pid) - before
+    # Held whole, 100 answers of 3 MB would be 300 MB and more; streamed, each connection
+    # holds about its buffer's worth.
+    assert grown < 120, f"RSS grew by {grown:.0f} MB"
+    # an answer nobody reads ends its connection, and what it held with it
+    received = [answer(sock) for sock in clients]
+    assert all(len(data) < len(export) for data in received)
 
 
 def test_connections_past_the_limit_are_answered_503(server) -> None:

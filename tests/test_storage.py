@@ -362,3 +362,17 @@ def test_an_editable_copy_shares_nothing_with_the_stored_document() -> None:
     assert stored == {"roles": [{"roleId": 1, "scope": {"id": 7}}],
                       "values": [2 ** 70, float("inf")], "name": "Müller",
                       "flags": {"a": [True, None]}}
+
+
+def test_exports_of_an_unchanged_store_share_one_view_that_later_writes_do_not_change() -> None:
+    store = Store()
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 1001, {"id": 1001, "companyOrOrganization": "Facebook"})
+    first = store.frozen()
+    assert store.frozen() is first  # a hundred exports hold one view between them
+    with store.transaction() as tx:
+        tx.put("t1/accounts", 1002, {"id": 1002, "companyOrOrganization": "Later"})
+        tx.delete("t1/accounts", 1001)
+    assert first == {"t1/accounts": {"1001": {"id": 1001, "companyOrOrganization": "Facebook"}}}
+    second = store.frozen()
+    assert second is not first and list(second["t1/accounts"]) == ["1002"]

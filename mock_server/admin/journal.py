@@ -77,6 +77,15 @@ class Journal:
               account: int | None = None, status: int | None = None, since: int | None = None,
               limit: int | None = None, newest_first: bool = False) -> list[dict[str, Any]]:
         """Entries matching every given criterion (``path`` matches as a substring)."""
+        return [readable(e) for e in self.select(method, path, operation, tenant, account,
+                                                 status, since, limit, newest_first)]
+
+    def select(self, method: str | None = None, path: str | None = None,
+               operation: str | None = None, tenant: int | None = None,
+               account: int | None = None, status: int | None = None, since: int | None = None,
+               limit: int | None = None, newest_first: bool = False) -> list[dict[str, Any]]:
+        """The kept entries ``query`` answers, as kept (bodies raw): ``readable`` makes each
+        one an answer's entry, so that a long list can be answered one entry at a time."""
         with self._lock:
             entries = list(self._entries)
         found = [e for e in entries
@@ -89,11 +98,10 @@ class Journal:
                  and (since is None or e["seq"] > since)]
         if newest_first:
             found.reverse()
-        found = found[:limit] if limit else found
-        return [_readable(e) for e in found]
+        return found[:limit] if limit else found
 
 
-def _readable(entry: dict[str, Any]) -> dict[str, Any]:
+def readable(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry as the journal answers it: bodies decoded, the duration in milliseconds."""
     readable = {key: value for key, value in entry.items() if key != "duration"}
     if "duration" in entry:

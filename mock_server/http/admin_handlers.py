@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
 from connexion.context import scope
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from .. import __version__
 from ..admin import seeding, state_files
 from ..admin.sync_runs import DEMO_SALES_REP
 from ..admin.faults import fault_from
+from ..admin.journal import readable
 from ..domain import accounts
 from ..domain.call import Call
 from ..domain.errors import ServiceError, bad_request, not_found, shown
@@ -21,6 +24,7 @@ from ..erp.records import ErpCall
 from ..erp.sessions import AUTH_COOKIE, SESSION_COOKIE
 from ..service import b2b_catalog
 from .context import current as current_mock, json_body
+from .streaming import streamed_json
 
 
 Reply = tuple[Any, int]
@@ -61,8 +65,9 @@ def seed(body: Any) -> Reply:
     return counts, 200
 
 
-def export_state() -> Reply:
-    return state_files.export_state(current_mock().store), 200
+def export_state() -> StreamingResponse:
+    """The whole state, streamed from a view of the store shared by concurrent exports."""
+    return streamed_json(state_files.export_pieces(current_mock().store))
 
 
 def import_state(body: dict[str, Any]) -> Reply:
@@ -73,12 +78,22 @@ def get_journal(method: str | None = None, path: str | None = None,
                 operation: str | None = None, tenant: int | None = None,
                 account_id: int | None = None, status: int | None = None,
                 since: int | None = None, limit: int | None = None,
-                order: str = "oldest") -> Reply:
-    items = current_mock().journal.query(method=method, path=path, operation=operation,
-                                          tenant=tenant, account=account_id, status=status,
-                                          since=since, limit=limit,
-                                          newest_first=order == "newest")
-    return {"totalCount": len(items), "items": items}, 200
+                order: str = "oldest") -> StreamingResponse:
+    """The matching calls, each decoded and encoded as it is sent (the journal may hold
+    32 MiB of bodies)."""
+    entries = current_mock().journal.select(method=method, path=path, operation=operation,
+                                            tenant=tenant, account=account_id, status=status,
+                                            since=since, limit=limit,
+                                            newest_first=order == "newest")
+
+    def pieces() -> Iterator[str]:
+        yield f'{{"totalCount":{len(entries)},"items":['
+        for number, entry in enumerate(entries):
+            yield ("," if number else "") + json.dumps(readable(entry), ensure_ascii=False,
+                                                       separators=(",", ":"))
+        yield "]}"
+
+    return streamed_json(pieces())
 
 
 def clear_journal() -> Reply:

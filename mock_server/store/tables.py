@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 
 LOG_FOLD_BYTES = 32 * 1024 * 1024
+
+
+class _Frozen(dict[str, dict[str, Doc]]):
+    """A frozen view of the tables (a dict that a weak reference can point at)."""
 
 
 class StoreLocked(RuntimeError):
@@ -97,6 +102,8 @@ class Store:
         self.log: WriteAheadLog | None = None
         self._lock_file: IO[str] | None = None
         self._compacting: threading.Thread | None = None  # the last thread writing a snapshot
+        self._version = 0  # counts applied transactions: a frozen view is good until it moves
+        self._frozen: tuple[int, weakref.ref[_Frozen]] | None = None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._take_file_lock(self.path)
@@ -231,6 +238,7 @@ class Store:
         if tables is None:
             tables = {}
             self.db.storage.write(tables)
+        self._version += 1
         for kind, name, doc_id, doc in ops:
             if kind == "drop":
                 tables.pop(name, None)
@@ -365,6 +373,19 @@ class Store:
                     rows.sort(key=lambda row: row[0])
                 for doc_id, doc in rows:
                     tx.put(name, doc_id, doc)
+
+    def frozen(self) -> dict[str, dict[str, Doc]]:
+        """Every table as it is now, without copying a document (they are never changed in
+        place): one view shared by every caller until the next write, so that a hundred
+        exports of an unchanged store hold one view between them. Read only."""
+        with self.lock:
+            view = self._frozen[1]() if self._frozen is not None \
+                and self._frozen[0] == self._version else None
+            if view is None:
+                view = _Frozen((name, dict(docs))
+                               for name, docs in (self.db.storage.read() or {}).items())
+                self._frozen = (self._version, weakref.ref(view))
+            return view
 
     def dump(self) -> dict[str, dict[str, Doc]]:
         """A deep copy of every table, in TinyDB's file layout."""
