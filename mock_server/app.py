@@ -33,6 +33,7 @@ from .erp.errors import ErpError
 from .erp.sessions import ErpLogin, SessionBook
 from .http import admin_handlers, b2b_handlers, erp_handlers, errors, platform_handlers, validation
 from .http.front_door import FrontDoor
+from .http.operator_guard import OperatorGuard
 from .admin.journal import Journal
 from .admin.sync_runs import SyncRunner
 from .service import b2b_catalog, erp_catalog, open_store
@@ -106,10 +107,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
                                     settings.erp_company))
     sync_folder = Path(tempfile.mkdtemp(prefix="b2b-mock-sync-")) if settings.db_path is None \
         else Path(settings.db_path).parent / "sync"
+    guard = OperatorGuard(settings.admin_token, settings.bound_host, settings.allowed_hosts)
     mock_state = MockState(settings=settings, store=store, tickets=tickets, catalog=catalog,
                            erp_catalog=erp_catalog(), erp_sessions=sessions,
                            journal=Journal(settings.journal_size),
-                           sync_runner=SyncRunner(sync_folder))
+                           sync_runner=SyncRunner(sync_folder), guard=guard)
 
     parts = fast_parts() if (settings.speedups if speedups is None else speedups) \
         else stock_parts()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import secrets
 import sys
 import warnings
 from pathlib import Path
@@ -25,14 +27,19 @@ from .http.body_limit import DEFAULT_MAX_BODY, DEFAULT_MAX_IMPORT_BODY, parse_si
 from .store import Store, StoreLocked
 
 DEFAULT_URL = f"http://{config.DEFAULT_HOST}:{config.DEFAULT_PORT}"
+ADMIN_TOKEN_ENV = "B2B_MOCK_ADMIN_TOKEN"
 
 
-def _admin(url: str, method: str, path: str, body: Any = None,
+def _admin(args: argparse.Namespace, method: str, path: str, body: Any = None,
            params: dict[str, Any] | None = None) -> Any:
+    """A call to the operator API of the server at ``--url``, with the operator token when
+    one is given (``--admin-token`` or ``$B2B_MOCK_ADMIN_TOKEN``)."""
     import requests
 
-    response = requests.request(method, url.rstrip("/") + "/_mock" + path, json=body,
-                                params=params, timeout=30)
+    token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = requests.request(method, args.url.rstrip("/") + "/_mock" + path, json=body,
+                                params=params, headers=headers, timeout=30)
     if response.status_code >= 400:
         try:
             message = response.json().get("message", response.text)
@@ -53,6 +60,7 @@ def _open_store(db: str) -> Store:
 def cmd_serve(args: argparse.Namespace) -> int:
     from . import server
     from .app import create_app
+    from .http.operator_guard import is_loopback
     from .speedups import tune_process
 
     settings = config.Settings(
@@ -71,6 +79,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings.token_lifetime = args.token_lifetime
     limits = server.Limits(idle_timeout=args.idle_timeout, request_timeout=args.request_timeout,
                            max_connections=args.max_connections)
+    settings.bound_host = args.host
+    settings.allowed_hosts = tuple(args.allowed_host)
+    token_source = "--admin-token" if args.admin_token else \
+        f"${ADMIN_TOKEN_ENV}" if os.environ.get(ADMIN_TOKEN_ENV) else None
+    settings.admin_token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None
+    generated = settings.admin_token is None and not is_loopback(args.host)
+    if generated:
+        settings.admin_token = secrets.token_urlsafe(24)
+    if not is_loopback(args.host):
+        everywhere = args.host in ("0.0.0.0", "::", "")
+        print(f"b2b-mock: WARNING: serving on {args.host or 'every address'}"
+              + (" (every network interface)" if everywhere else "")
+              + ": other machines can reach it. The operator API (/_mock) needs the operator "
+                "token; its Host must be localhost, an IP address or an --allowed-host name.",
+              file=sys.stderr, flush=True)
     try:
         sock = server.bind(args.host, args.port)
     except server.PortInUse as exc:
@@ -105,6 +128,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      f"(tickets last {settings.token_lifetime:g} s)")
     else:
         lines.append("  AUTH IS OFF  (--no-auth): every call is accepted without a token")
+    if generated:
+        lines += [f"  operator     token {settings.admin_token} (made up for this run, shown "
+                  "once): send 'Authorization: Bearer <token>' to /_mock,",
+                  f"               open the demo page as {base}/_mock/ui#token="
+                  f"{settings.admin_token}"]
+    elif token_source is not None:
+        lines.append(f"  operator     the token of {token_source} is required on /_mock "
+                     "(the demo page asks for it)")
+    else:
+        lines.append("  operator     open to this machine (--admin-token to require a token)")
     print("\n".join(lines), flush=True)
     started = server.serve(app, sock, limits, log_level=args.log_level,
                            access_log=args.access_log)
@@ -114,7 +147,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_reset(args: argparse.Namespace) -> int:
     body = {"tenant": args.tenant} if args.tenant else {}
     if args.url:
-        result = _admin(args.url, "POST", "/reset", body)
+        result = _admin(args, "POST", "/reset", body)
     else:
         store = _open_store(args.db)
         which = Scope(args.tenant).owns if args.tenant else (lambda name: True)
@@ -128,7 +161,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     with open(args.file, encoding="utf-8") as fh:
         data = json.load(fh)
     if args.url:
-        result = _admin(args.url, "POST", "/seed", data)
+        result = _admin(args, "POST", "/seed", data)
     else:
         store = _open_store(args.db)
         try:
@@ -144,7 +177,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     if args.url:
-        result = _admin(args.url, "GET", "/state")
+        result = _admin(args, "GET", "/state")
     else:
         store = _open_store(args.db)
         result = export_state(store)
@@ -161,7 +194,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open(args.file, encoding="utf-8") as fh:
         data = json.load(fh)
     if args.url:
-        result = _admin(args.url, "PUT", "/state", data)
+        result = _admin(args, "PUT", "/state", data)
     else:
         if data.get("format") != STATE_FORMAT:
             raise SystemExit(f"b2b-mock: {args.file} is not a b2b-mock export ({STATE_FORMAT})")
@@ -178,11 +211,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_journal(args: argparse.Namespace) -> int:
     if args.clear:
-        print(json.dumps(_admin(args.url, "DELETE", "/journal")))
+        print(json.dumps(_admin(args, "DELETE", "/journal")))
         return 0
     params = {k: v for k, v in {"operation": args.operation, "tenant": args.tenant,
                                 "limit": args.limit, "order": "newest"}.items() if v}
-    result = _admin(args.url, "GET", "/journal", params=params)
+    result = _admin(args, "GET", "/journal", params=params)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
@@ -197,21 +230,21 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
 def cmd_fault(args: argparse.Namespace) -> int:
     if args.action == "list":
-        result = _admin(args.url, "GET", "/faults")
+        result = _admin(args, "GET", "/faults")
     elif args.action == "clear":
-        result = _admin(args.url, "DELETE", "/faults")
+        result = _admin(args, "DELETE", "/faults")
     else:
         body = {k: v for k, v in {
             "kind": args.kind, "operation": args.operation, "tenant": args.tenant,
             "status": args.status, "retryAfter": args.retry_after, "latencyMs": args.latency_ms,
             "times": args.times, "percent": args.percent}.items() if v is not None}
-        result = _admin(args.url, "POST", "/faults", body)
+        result = _admin(args, "POST", "/faults", body)
     print(json.dumps(result, indent=2))
     return 0
 
 
 def cmd_expire_tokens(args: argparse.Namespace) -> int:
-    print(json.dumps(_admin(args.url, "POST", "/tokens/expire")))
+    print(json.dumps(_admin(args, "POST", "/tokens/expire")))
     return 0
 
 
@@ -239,6 +272,11 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def token_option(verb: argparse.ArgumentParser) -> None:
+    verb.add_argument("--admin-token", metavar="TOKEN",
+                      help=f"the server's operator token (default: ${ADMIN_TOKEN_ENV})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="b2b-mock", description="A stateful mock of the B2B accounts API "
@@ -250,10 +288,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start the server. Every option's default can be set in the environment "
         "(the variable in brackets), as a container is configured.")
     serve.add_argument("--host", default=config.env_text("B2B_MOCK_HOST", config.DEFAULT_HOST),
-                       help="address to listen on (default: %(default)s) [B2B_MOCK_HOST]")
+                       help="address to listen on (default: %(default)s, this machine only; "
+                            "0.0.0.0 serves every network and then needs an operator token) "
+                            "[B2B_MOCK_HOST]")
     serve.add_argument("--port", type=int, default=config.env_int(
         "B2B_MOCK_PORT", config.DEFAULT_PORT, minimum=1, maximum=65535),
         help="port to listen on (default: %(default)s) [B2B_MOCK_PORT]")
+    serve.add_argument("--admin-token", metavar="TOKEN",
+                       help=f"require this token on the operator API (/_mock) "
+                            f"[{ADMIN_TOKEN_ENV}, which keeps it out of the process list]. "
+                            "Without one, a server on another address than this machine's "
+                            "makes one up and prints it once")
+    serve.add_argument("--allowed-host", action="append", metavar="NAME",
+                       default=[h for h in config.env_text("B2B_MOCK_ALLOWED_HOSTS", "")
+                                .replace(",", " ").split() if h],
+                       help="another host name the operator API and the demo page answer to "
+                            "(besides localhost, IP addresses and the --host); * for any "
+                            "[B2B_MOCK_ALLOWED_HOSTS, comma-separated]")
     where = serve.add_mutually_exclusive_group()
     where.add_argument("--db", default=config.env_text("B2B_MOCK_DB", str(config.DEFAULT_DB)),
                        help="TinyDB file to keep data in (default: %(default)s) [B2B_MOCK_DB]")
@@ -316,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
         target.add_argument("--db", default=str(config.DEFAULT_DB),
                             help="database file (default: %(default)s)")
         target.add_argument("--url", help=f"a running server, e.g. {DEFAULT_URL}")
+        token_option(verb)
         return verb
 
     reset = data_verb("reset", "drop all data, or one tenant's")
@@ -338,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     journal = sub.add_parser("journal", help="show (or clear) a running server's journal")
     journal.add_argument("--url", default=DEFAULT_URL)
+    token_option(journal)
     journal.add_argument("--operation", help="only this operationId")
     journal.add_argument("--tenant", type=int)
     journal.add_argument("--limit", type=int, default=50)
@@ -348,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     fault = sub.add_parser("fault", help="inject faults into a running server")
     fault.add_argument("action", choices=["add", "list", "clear"])
     fault.add_argument("--url", default=DEFAULT_URL)
+    token_option(fault)
     fault.add_argument("--kind", choices=list(FAULT_KINDS),
                        help="; ".join(f"{name}: {kind.description}"
                                       for name, kind in FAULT_KINDS.items()))
@@ -370,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     expire = sub.add_parser("expire-tokens", help="expire every ticket of a running server")
     expire.add_argument("--url", default=DEFAULT_URL)
+    token_option(expire)
     expire.set_defaults(func=cmd_expire_tokens)
     return parser
 

@@ -97,5 +97,11 @@ class Settings:
     # uploads (PUT /_mock/state, POST /_mock/seed).
     max_body: int = DEFAULT_MAX_BODY
     max_import_body: int = DEFAULT_MAX_IMPORT_BODY
+    # The operator token (B2B_MOCK_ADMIN_TOKEN): when set, /_mock needs it.
+    admin_token: str | None = field(default_factory=lambda: os.environ.get(
+        "B2B_MOCK_ADMIN_TOKEN") or None)
+    # The address served on, and more names the operator API answers to (Host).
+    bound_host: str = DEFAULT_HOST
+    allowed_hosts: tuple[str, ...] = ()
     # False: stock Connexion, none of mock_server.speedups (B2B_MOCK_SPEEDUPS=0)
     speedups: bool = field(default_factory=lambda: env_flag("B2B_MOCK_SPEEDUPS", True))

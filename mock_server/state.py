@@ -13,6 +13,7 @@ from .erp.sessions import SessionBook
 from .admin.faults import FaultBook
 from .admin.journal import Journal
 from .admin.sync_runs import SyncRunner
+from .http.operator_guard import OperatorGuard
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -33,4 +34,5 @@ class MockState:
     journal: Journal = field(default_factory=Journal)
     faults: FaultBook = field(default_factory=FaultBook)
     sync_runner: SyncRunner | None = None
+    guard: OperatorGuard = field(default_factory=OperatorGuard)
 

@@ -109,7 +109,7 @@ def test_the_sdks_tenant_lookup(client, api) -> None:
     tenant = client.get("/api/platform/tenants/12345", headers=api.headers())
     assert tenant.status_code == 200
     body = tenant.json()
-    assert body["id"] == 12345 and body["domain"] == "testserver"
+    assert body["id"] == 12345 and body["domain"] == "localhost"
     assert [site["tenantId"] for site in body["sites"]] == [12345]
     assert_error(client.get("/api/platform/tenants/12345"), 401, "UNAUTHORIZED")
 

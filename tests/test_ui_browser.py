@@ -164,3 +164,29 @@ def test_page_shows_both_sides_and_syncs_an_erp_edit(browser) -> None:
         assert "Primary Admin" not in text_of('tr.user[data-email="olivia.chen@contoso-pharma.com"] .roles')
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "ui-erp-and-sync.png"))
+
+
+def test_page_asks_for_the_operator_token_when_the_server_requires_one(browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    import requests
+
+    token = "page-token-1e9"
+    with ServerProcess(env={"B2B_MOCK_ADMIN_TOKEN": token}) as server:
+        requests.post(server.url + "/_mock/seed", headers=server.admin_headers(), timeout=10,
+                      json={"accounts": [{"companyOrOrganization": "Guarded Co",
+                                          "externalId": "G1"}]}).raise_for_status()
+        wait = WebDriverWait(browser, 15)
+        browser.get(server.url + "/_mock/ui")
+        form = browser.find_element(By.ID, "token-form")
+        wait.until(lambda b: form.is_displayed())
+        assert "Guarded Co" not in browser.find_element(By.ID, "accounts").text
+        browser.find_element(By.ID, "token").send_keys(token + "\n")
+        wait.until(lambda b: "Guarded Co" in b.find_element(By.ID, "accounts").text)
+        assert not form.is_displayed()
+        # from the address, which then forgets it
+        browser.execute_script("sessionStorage.clear()")
+        browser.get(server.url + f"/_mock/ui#token={token}")
+        wait.until(lambda b: "Guarded Co" in b.find_element(By.ID, "accounts").text)
+        assert token not in browser.current_url

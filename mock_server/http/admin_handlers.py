@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
-from connexion.context import scope
+from connexion.context import scope as request_scope
 from starlette.responses import Response, StreamingResponse
 
 from .. import __version__
@@ -31,8 +31,11 @@ Reply = tuple[Any, int]
 
 
 async def health() -> Reply:
+    """Whether the mock is up; its settings for those who may use the operator API."""
     current = current_mock()
     settings = current.settings
+    if not current.guard.open_details(request_scope):
+        return {"status": "ok", "version": __version__}, 200
     return {"status": "ok", "version": __version__, "auth": settings.auth_enabled,
             "defaultTenant": settings.default_tenant,
             "storage": str(settings.db_path) if settings.db_path else "memory"}, 200
@@ -202,7 +205,7 @@ async def open_erp_session() -> Response:
 
 
 def _own_url() -> str:
-    host, port = scope.get("server") or ("127.0.0.1", 8080)
+    host, port = request_scope.get("server") or ("127.0.0.1", 8080)
     if host in ("0.0.0.0", "::", "", None):
         host = "127.0.0.1"
     return f"http://{'[' + host + ']' if ':' in str(host) else host}:{port}"

@@ -101,8 +101,11 @@ class FrontDoor:
         self.state = state
 
     def test_client(self, **kwargs: Any) -> Any:
+        """Starlette's test client, calling as a client on this machine does (``localhost``,
+        a name the operator API answers to)."""
         from starlette.testclient import TestClient
 
+        kwargs.setdefault("base_url", "http://localhost")
         return TestClient(self, **kwargs)
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
@@ -112,6 +115,13 @@ class FrontDoor:
         scope[SCOPE_KEY] = self.state
         path: str = scope["path"]
         if path.startswith(UNTRACKED_PREFIXES):
+            if path == "/_mock" or path.startswith("/_mock/"):
+                refused = self.state.guard.refusal(scope)
+                if refused is not None:
+                    for message in _error_messages(refused.status, refused.message,
+                                                   headers=refused.headers):
+                        await send(message)
+                    return
             try:
                 receive = await self._bounded(scope, receive, path)
             except BodyRefused as refused:
@@ -265,14 +275,15 @@ def _refusal(refused: BodyRefused, erp: bool) -> list[dict[str, Any]]:
 
 
 def _error_messages(status: int, message: str, retry_after: int | None = None,
-                    close: bool = False, erp: bool = False) -> list[dict[str, Any]]:
+                    close: bool = False, erp: bool = False,
+                    headers: tuple[tuple[bytes, bytes], ...] = ()) -> list[dict[str, Any]]:
     """The ASGI messages of an error answer in the service's format (the ERP's, for ``erp``)."""
     body = json.dumps(erp_body(status, message) if erp else error_body(status, message)).encode()
-    headers = [(b"content-type", b"application/json"),
-               (b"content-length", str(len(body)).encode())]
+    headers = (*headers, (b"content-type", b"application/json"),
+               (b"content-length", str(len(body)).encode()))
     if retry_after is not None:
-        headers.append((b"retry-after", str(retry_after).encode()))
+        headers = (*headers, (b"retry-after", str(retry_after).encode()))
     if close:
-        headers.append((b"connection", b"close"))
-    return [{"type": "http.response.start", "status": status, "headers": headers},
+        headers = (*headers, (b"connection", b"close"))
+    return [{"type": "http.response.start", "status": status, "headers": list(headers)},
             {"type": "http.response.body", "body": body}]

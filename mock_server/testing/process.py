@@ -35,10 +35,24 @@ class ServerProcess:
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self._log: Any = None
+        self._out: Any = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def admin_token(self) -> str | None:
+        """The operator token the server requires: ``--admin-token``, or the
+        ``B2B_MOCK_ADMIN_TOKEN`` it inherits; None when its operator API is open."""
+        if "--admin-token" in self.extra_args:
+            return self.extra_args[self.extra_args.index("--admin-token") + 1]
+        return {**os.environ, **(self.env or {})}.get("B2B_MOCK_ADMIN_TOKEN") or None
+
+    def admin_headers(self) -> dict[str, str]:
+        """Headers for a call to its operator API (``/_mock``)."""
+        token = self.admin_token
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "mock_server", "serve", "--port", str(self.port)]
@@ -52,7 +66,8 @@ class ServerProcess:
         # A file, not a pipe: nobody reads the server's log while it runs, and a full pipe
         # would stall it.
         self._log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(self.command(), env=env, stdout=subprocess.DEVNULL,
+        self._out = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(self.command(), env=env, stdout=self._out,
                                         stderr=self._log)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
@@ -71,10 +86,18 @@ class ServerProcess:
 
     def log_text(self) -> str:
         """What the server wrote to its standard error so far."""
-        if self._log is None:
+        return self._read(self._log)
+
+    def output_text(self) -> str:
+        """What the server wrote to its standard output so far (its banner)."""
+        return self._read(self._out)
+
+    @staticmethod
+    def _read(file: Any) -> str:
+        if file is None:
             return ""
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")
+        file.seek(0)
+        return file.read().decode(errors="replace")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""
@@ -96,6 +119,7 @@ class ServerProcess:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        for file in (self._log, self._out):
+            if file is not None:
+                file.close()
+        self._log = self._out = None

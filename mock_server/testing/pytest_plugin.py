@@ -33,6 +33,8 @@ class B2BMock:
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
     session: requests.Session = field(default_factory=requests.Session)
+    # for the operator API: the server's operator token, when it requires one
+    admin_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def api(self) -> str:
@@ -48,7 +50,8 @@ class B2BMock:
                                      "x-vol-tenant": str(self.tenant)})
 
     def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = requests.request(method, self.url + "/_mock" + path, timeout=10, **kwargs)
+        response = requests.request(method, self.url + "/_mock" + path, timeout=10,
+                                    headers=self.admin_headers, **kwargs)
         response.raise_for_status()
         return response.json()
 
@@ -91,7 +94,8 @@ def b2b_mock_server() -> Iterator[ServerProcess]:
 @pytest.fixture
 def b2b_mock(b2b_mock_server: ServerProcess) -> Iterator[B2BMock]:
     """A fresh tenant on the session's b2b-mock, with an authenticated session for it."""
-    mock = B2BMock(url=b2b_mock_server.url, tenant=next(_tenants))
+    mock = B2BMock(url=b2b_mock_server.url, tenant=next(_tenants),
+                   admin_headers=b2b_mock_server.admin_headers())
     mock.authenticate()
     yield mock
     mock.clear_faults()
