@@ -22,6 +22,7 @@ from .admin.faults import FAULT_KINDS
 from .admin.state_files import STATE_FORMAT, export_state, import_state
 from .service import b2b_catalog, erp_catalog, open_store
 from .domain.errors import ServiceError
+from .domain.tickets import DEFAULT_CLIENT_SECRET
 from .domain.tenancy import Scope
 from .http.body_limit import DEFAULT_MAX_BODY, DEFAULT_MAX_IMPORT_BODY, parse_size
 from .store import Store, StoreLocked
@@ -123,8 +124,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"tenant={settings.erp_company}",
     ]
     if settings.auth_enabled:
-        lines.append(f"  credentials  client_id={settings.client_id} "
-                     f"client_secret={settings.client_secret} "
+        # a secret of one's own is never printed; the default one is public (README)
+        secret = settings.client_secret if settings.client_secret == DEFAULT_CLIENT_SECRET \
+            else "*** (set via B2B_MOCK_CLIENT_SECRET)"
+        lines.append(f"  credentials  client_id={settings.client_id} client_secret={secret} "
                      f"(tickets last {settings.token_lifetime:g} s)")
     else:
         lines.append("  AUTH IS OFF  (--no-auth): every call is accepted without a token")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import sys
 import weakref
@@ -34,6 +35,8 @@ import httptools
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from .admin.redaction import redact_query
+from .http import routes
 from .http.errors import error_body
 
 MAX_TARGET = 64 * 1024  # bytes of a request target (path and query)
@@ -248,6 +251,19 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class RedactedAccessLog(logging.Filter):
+    """uvicorn's access log lines with the secrets of their paths and query strings masked,
+    as the journal keeps them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            path, mark, query = args[2].partition("?")
+            shown = routes.shown_path(routes.describe(str(args[1]), path)[0], path)
+            record.args = (*args[:2], shown + mark + redact_query(query), *args[3:])
+        return True
+
+
 def serve(app: Any, sock: socket.socket, limits: Limits, log_level: str = "warning",
           access_log: bool = False) -> bool:
     """Serve ``app`` on the bound socket until interrupted (Ctrl-C, SIGTERM); whether it
@@ -255,6 +271,7 @@ def serve(app: Any, sock: socket.socket, limits: Limits, log_level: str = "warni
     config = uvicorn.Config(app, http=protocol_class(limits), log_level=log_level,
                             access_log=access_log, timeout_keep_alive=limits.idle_timeout,
                             timeout_graceful_shutdown=3)
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(config)  # its logging is set up here, the filter goes on after
+    logging.getLogger("uvicorn.access").addFilter(RedactedAccessLog())
     server.run(sockets=[sock])
     return bool(server.started)

@@ -190,3 +190,12 @@ def test_page_asks_for_the_operator_token_when_the_server_requires_one(browser) 
         browser.get(server.url + f"/_mock/ui#token={token}")
         wait.until(lambda b: "Guarded Co" in b.find_element(By.ID, "accounts").text)
         assert token not in browser.current_url
+        # the journal on the page shows that a secret was sent, never its value
+        ticket = requests.post(server.url + "/api/platform/applications/authtickets/oauth",
+                               timeout=10, json={"client_id": "b2b-mock-client",
+                                                 "client_secret": "b2b-mock-secret"}).json()
+        wait.until(lambda b: "authtickets" in b.find_element(By.ID, "journal").text)
+        page = browser.page_source
+        assert '"client_secret": "***"' in page
+        for value in ("b2b-mock-secret", ticket["access_token"], ticket["refresh_token"], token):
+            assert value not in page

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.json_text import JSONRefused, read_json
+from .redaction import redact_entry, redact_text, redact_value
 
 MAX_BODY = 64 * 1024
 # The bodies of all kept calls together: past it, the oldest calls keep their record but lose
@@ -53,6 +54,7 @@ class Journal:
     def record(self, entry: dict[str, Any]) -> None:
         """Keep an entry; its bodies may be raw bytes, decoded only when somebody reads them,
         and its ``duration`` (seconds) is given in milliseconds then (``durationMs``)."""
+        redact_entry(entry)
         weight = _body_bytes(entry)
         with self._lock:
             entry["seq"] = next(self._seq)
@@ -126,4 +128,8 @@ def _drop_bodies(entry: dict[str, Any]) -> int:
 
 
 def _decoded(body: Any) -> Any:
-    return decode_body(body) if isinstance(body, bytes) else body
+    """A kept body as the journal answers it, with any secret in it masked."""
+    if not isinstance(body, bytes):
+        return body
+    decoded = decode_body(body)
+    return redact_text(decoded) if isinstance(decoded, str) else redact_value(decoded)

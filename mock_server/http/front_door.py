@@ -153,7 +153,8 @@ class FrontDoor:
         if correlation is not None:
             send = _correlated(send, correlation.encode())
         call = _Call(self.state.journal, {
-            "method": method, "path": path, "operation": operation, "tenant": tenant,
+            "method": method, "path": routes.shown_path(operation, path),
+            "operation": operation, "tenant": tenant,
             "query": scope.get("query_string", b"").decode("latin-1"),
             "site": named.site, "accountId": account_id, "faults": [f.kind for f in faults],
             "correlationId": correlation})

@@ -10,6 +10,7 @@ import re
 from functools import cache, lru_cache
 
 from .. import openapi
+from ..admin.redaction import MASK, is_secret
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -42,6 +43,39 @@ def describe(method: str, path: str) -> tuple[str | None, int | None]:
     """The operation and the account a call names (remembered for the most recent paths: the
     front door asks for every call, and the table is a list of patterns)."""
     return operation_for(method, path), account_of(path)
+
+
+@cache
+def _secret_segments() -> dict[str, re.Pattern[str]]:
+    """By operation, the pattern of its path where a segment is a secret (a refresh token),
+    with that segment as a group."""
+    found = {}
+    for name in ("b2baccounts.yaml", "platform.yaml"):
+        document = openapi.load(name)
+        base = document["servers"][0]["url"].rstrip("/")
+        for path, item in document["paths"].items():
+            parts = re.split(r"(\{[^}]+\})", base + path)
+            if not any(is_secret(part[1:-1]) for part in parts if part.startswith("{")):
+                continue
+            pattern = re.compile("^" + "".join(
+                ("([^/]+)" if is_secret(part[1:-1]) else "[^/]+") if part.startswith("{")
+                else re.escape(part) for part in parts) + "/?$")
+            for method in METHODS:
+                if method in item:
+                    found[item[method]["operationId"]] = pattern
+    return found
+
+
+def shown_path(operation: str | None, path: str) -> str:
+    """``path`` of a call to ``operation`` as the journal and the access log keep it: a secret
+    in it masked (``DELETE .../authtickets/{refreshToken}``)."""
+    pattern = _secret_segments().get(operation) if operation is not None else None
+    match = pattern.match(path) if pattern is not None else None
+    if match is None:
+        return path
+    for group in range(len(match.groups()), 0, -1):
+        path = path[:match.start(group)] + MASK + path[match.end(group):]
+    return path
 
 
 def allowed_methods(path: str) -> list[str]:
