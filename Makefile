@@ -66,7 +66,8 @@ test-thorough: install-test
 	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest contract_tests
 
 # The contract suite against a live host: make contract URL=http://127.0.0.1:8080
-# (credentials and tenant from B2B_CLIENT_ID, B2B_CLIENT_SECRET, B2B_TENANT).
+# (credentials and tenant from B2B_CLIENT_ID, B2B_CLIENT_SECRET, B2B_TENANT). It touches one
+# tenant only: B2B_TENANT, or on a b2b-mock an empty tenant of its own.
 contract: install-test
 	@test -n "$(URL)" || (echo "usage: make contract URL=http://host:port" >&2; exit 2)
 	B2B_CONTRACT_URL=$(URL) $(BIN)/python -m pytest contract_tests/test_conformance.py

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
-from .target import TENANT, excluded, reset, schema
+from .target import TENANT, excluded, in_tenant, reset, schema
 
 COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
@@ -39,12 +39,13 @@ class LinkedSequences(schema.as_state_machine()):  # type: ignore[misc]
         """
         super().before_call(case)
         headers = case.headers or {}
-        for name, value in (("x-vol-tenant", TENANT or "1"), ("x-vol-site", None)):
-            if str(headers.get(name, "x")).isdigit():
-                if value is None:
-                    del headers[name]
-                else:
-                    headers[name] = value
+        if str(headers.get("x-vol-site", "x")).isdigit():
+            del headers["x-vol-site"]
+        if TENANT:
+            in_tenant(headers)
+        elif str(headers.get("x-vol-tenant", "x")).isdigit():
+            headers["x-vol-tenant"] = "1"
+        case.headers = headers
 
     def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
         case.validate_response(response, additional_checks=additional_checks,
