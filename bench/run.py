@@ -7,6 +7,8 @@ RemoveUserRoleAsync, so that each one writes), plus a no-op on the same server s
 (``/_mock/health``), and reports requests/s, p50/p99 latency and the server's memory.
 It also times a sync of 1,000 customers with 5 contacts each and counts the calls of an
 unchanged re-sync, and, when npm is there, measures Prism's static mock of the same spec.
+Ticket issue (CreateAuthTicket) is measured on both servers after the large store's has issued
+50,000 tickets: their ratio says whether issuing a ticket slows with the tickets alive.
 
 Both stores' servers (and Prism) run side by side and are measured in interleaved rounds (reads,
 then writes), each operation reporting its median round, and each ratio the median of the ratios
@@ -110,6 +112,13 @@ class Op:
 LAG = 2 * CONNECTIONS
 NOOP = "noop (/_mock/health)"
 WRITES = ("AddUser", "UpdateUser", "AddUserRoleAsync (+ its undo)")
+# Issuing a ticket with many live tickets: the large store's server is given this many before
+# the rounds, and both servers issue as many as they can during them.
+TICKET_OP = "CreateAuthTicket"
+PRELOADED_TICKETS = 50_000
+CREDENTIALS_BODY = json.dumps({"client_id": "b2b-mock-client",
+                               "client_secret": "b2b-mock-secret",
+                               "grant_type": "client_credentials"})
 
 
 def operations(pairs: list[tuple[int, str]], n_accounts: int) -> list[Op]:
@@ -131,7 +140,29 @@ def operations(pairs: list[tuple[int, str]], n_accounts: int) -> list[Op]:
            '{"firstName": "Renamed{n}"}'),
         Op("AddUserRoleAsync (+ its undo)", "POST",
            [f"{BASE}/{a}/user/{u}/roles/3" for a, u in sample], undo="DELETE"),
+        Op(TICKET_OP, "POST", [TICKET], CREDENTIALS_BODY),
     ]
+
+
+def preload_tickets(url: str, count: int) -> float:
+    """Have the server issue ``count`` tickets (16 connections); the rate it issued them at."""
+    host, port = url.split("//")[1].split(":")
+    per_thread = -(-count // CONNECTIONS)
+
+    def worker() -> None:
+        connection = HTTPConnection(host, int(port), timeout=30)
+        for _ in range(per_thread):
+            connection.request("POST", TICKET, body=CREDENTIALS_BODY,
+                               headers={"Content-Type": "application/json"})
+            connection.getresponse().read()
+
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return per_thread * CONNECTIONS / (time.monotonic() - started)
 
 
 def _wrk_script(op: Op, token: str, directory: Path) -> Path:
@@ -440,6 +471,10 @@ def main() -> int:
                                        "rss_mb_loaded": rss_mb(server.process.pid)}
             targets.append(Target(label, server.url, ticket(server.url),
                                   operations(pairs, n_accounts)))
+        large_server = servers[f"{args.accounts} accounts"]
+        print(f"issuing {PRELOADED_TICKETS:,} tickets on the large store's server...", flush=True)
+        report["preloaded_tickets"] = {"count": PRELOADED_TICKETS, "per_second": preload_tickets(
+            large_server.url, PRELOADED_TICKETS)}
         if not args.no_prism:
             print("starting Prism (static examples of the same spec, via npx)...", flush=True)
             prism_url = running.enter_context(prism())
@@ -470,9 +505,12 @@ def ratios(report: dict[str, Any]) -> dict[str, float]:
     s, l = small["operations"], large["operations"]
     out = {"GetB2BAccount large/small": paired(l["GetB2BAccount"], s["GetB2BAccount"])}
     for name in s:
-        if name != NOOP:
+        if name not in (NOOP, TICKET_OP):
             phase = "writes" if name in WRITES else "reads"
             out[f"{name} / noop (large store)"] = paired(l[name], l[NOOP], phase)
+    if TICKET_OP in s and TICKET_OP in l:
+        out[f"{TICKET_OP} with {PRELOADED_TICKETS:,} more live tickets / without"] = \
+            paired(l[TICKET_OP], s[TICKET_OP], "writes")
     for name in WRITES:
         out[f"{name} / GetB2BAccount (large store)"] = \
             paired(l[name], l[NOOP], "writes") / paired(l["GetB2BAccount"], l[NOOP])

@@ -166,3 +166,50 @@ def test_configured_credentials(client, settings) -> None:
     assert client.post(TICKETS, json=CREDENTIALS).status_code == 401
     ticket = client.post(TICKETS, json={"client_id": "erp", "client_secret": "s3"})
     assert ticket.status_code == 200
+
+
+def test_a_ticket_is_the_applications_and_good_in_every_tenant(client) -> None:
+    """Tickets are issued on the platform's home host, to the application, with no tenant
+    (the published requests carry none); what a tenant lets the application do is its
+    installation there, which the mock does not model."""
+    token = client.post(TICKETS, json=CREDENTIALS).json()["access_token"]
+    for tenant in ("1", "2", "999999999"):
+        created = client.post(BASE, json={"companyOrOrganization": f"T{tenant}"},
+                              headers={"Authorization": f"Bearer {token}",
+                                       "x-vol-tenant": tenant})
+        assert created.status_code == 200, created.text
+        listed = client.get(BASE, headers={"Authorization": f"Bearer {token}",
+                                           "x-vol-tenant": tenant}).json()
+        assert [a["companyOrOrganization"] for a in listed["items"]] == [f"T{tenant}"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_expired_tickets_are_dropped(monkeypatch) -> None:
+    from mock_server.domain import tickets
+
+    clock = Clock()
+    monkeypatch.setattr(tickets, "time", clock)
+    issuer = tickets.TicketIssuer(lifetime=60)
+    old = [issuer.issue() for _ in range(100)]
+    assert issuer.kept() == 100
+    clock.now += 60 * tickets.REFRESH_LIFETIME_FACTOR + 1  # their refresh tokens expired too
+    fresh = issuer.issue()
+    assert issuer.kept() == 1
+    assert issuer.check(fresh.access_token) is not None
+    assert all(issuer.check(t.access_token) is None for t in old)
+
+
+def test_past_the_cap_the_oldest_tickets_go() -> None:
+    from mock_server.domain.tickets import TicketIssuer
+
+    issuer = TicketIssuer(max_tickets=10)
+    issued = [issuer.issue() for _ in range(15)]
+    assert issuer.kept() == 10
+    assert [issuer.check(t.access_token) is not None for t in issued] == [False] * 5 + [True] * 10

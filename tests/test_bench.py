@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.run import NOOP, paired, ratios
+from bench.run import NOOP, WRITES, paired, ratios
 
 
 def measured(reads: list[float], writes: list[float] = ()) -> dict:
@@ -62,3 +62,17 @@ def test_rounds_alternate_their_order_so_a_steady_drift_favours_neither_side(mon
     assert paired(large["GetB2BAccount"], small["GetB2BAccount"]) == pytest.approx(1.0, abs=0.005)
     assert paired(large["GetB2BAccount"], large[NOOP]) == pytest.approx(1.0, abs=0.005)
     assert paired(large["AddUser"], large[NOOP], "writes") == pytest.approx(1.0, abs=0.005)
+
+
+def test_the_ticket_ratio_sets_many_live_tickets_against_few() -> None:
+    from bench.run import PRELOADED_TICKETS, TICKET_OP
+
+    common = {NOOP: measured([100] * 3, [100] * 3), "GetB2BAccount": measured([60] * 3),
+              **{name: measured([], [30] * 3) for name in WRITES}}
+    # the machine was slow in the second round, for both servers alike
+    small = {**common, TICKET_OP: measured([], [80, 40, 80])}
+    large = {**common, TICKET_OP: measured([], [40, 20, 40])}
+    out = ratios({"stores": {"small": {"operations": small}, "large": {"operations": large}}})
+    assert out[f"{TICKET_OP} with {PRELOADED_TICKETS:,} more live tickets / without"] == \
+        pytest.approx(0.5)
+    assert f"{TICKET_OP} / noop (large store)" not in out

@@ -23,6 +23,7 @@ DEFAULT_CLIENT_ID = "b2b-mock-client"
 DEFAULT_CLIENT_SECRET = "b2b-mock-secret"
 DEFAULT_LIFETIME = 3600
 REFRESH_LIFETIME_FACTOR = 24
+MAX_TICKETS = 100_000
 
 
 @dataclass
@@ -66,12 +67,17 @@ class TicketIssuer:
     """Issues and checks access tickets for one configured application.
 
     Tickets are kept in the order they were issued, which is also the order they expire in (one
-    lifetime for all), so dropping the expired ones never looks at a live one.
+    lifetime for all), so dropping the expired ones never looks at a live one, and issuing or
+    checking a ticket takes as long with a hundred thousand alive as with one. At most
+    ``max_tickets`` are kept: past them the oldest go (a client that asked for that many since
+    is asked to authenticate again), so a client that asks for a ticket per call cannot make
+    the mock hold them for the day a refresh token lives.
     """
 
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
     lifetime: float = DEFAULT_LIFETIME
+    max_tickets: int = MAX_TICKETS
     _by_access: dict[str, Ticket] = field(default_factory=dict)
     _by_refresh: dict[str, Ticket] = field(default_factory=dict)
     _issued: deque[Ticket] = field(default_factory=deque)
@@ -108,10 +114,10 @@ class TicketIssuer:
         ticket = Ticket(self.client_id, secrets.token_urlsafe(32), secrets.token_urlsafe(32),
                         now + self.lifetime, now + self.refresh_lifetime)
         with self._lock:
-            self._drop_expired(now)
             self._by_access[ticket.access_token] = ticket
             self._by_refresh[ticket.refresh_token] = ticket
             self._issued.append(ticket)
+            self._drop_expired(now)
         return ticket
 
     def refresh(self, refresh_token: str) -> Ticket:
@@ -133,12 +139,18 @@ class TicketIssuer:
         return old is not None
 
     def _drop_expired(self, now: float) -> None:
-        """Forget tickets whose refresh token has expired, oldest first (with the lock held)."""
+        """Forget tickets whose refresh token has expired, and the oldest past
+        ``max_tickets``, oldest first (with the lock held)."""
         issued = self._issued
-        while issued and issued[0].refresh_expires <= now:
+        while issued and (issued[0].refresh_expires <= now or len(issued) > self.max_tickets):
             ticket = issued.popleft()
             self._by_access.pop(ticket.access_token, None)
             self._by_refresh.pop(ticket.refresh_token, None)
+
+    def kept(self) -> int:
+        """How many tickets are held: live, or renewable with their refresh token."""
+        with self._lock:
+            return len(self._by_refresh)
 
     def check(self, token: str) -> dict[str, Any] | None:
         """Token info for a live access token; None when unknown or expired."""
