@@ -1,8 +1,13 @@
 """The ``b2b-mock`` command: serve the mock, and manage its data offline or on a running server.
 
 Data verbs (``reset``, ``seed``, ``export``, ``import``) work on a database file with ``--db``
-(the server must not be running on it), or on a running server with ``--url``. The operator
-verbs (``journal``, ``fault``, ``expire-tokens``) need ``--url``.
+(the server must not be running on it), or on a running server with ``--url`` (or
+``$B2B_MOCK_URL``, when ``--db`` is not given). The operator verbs (``journal``, ``fault``,
+``expire-tokens``) talk to a running server: ``--url``, ``$B2B_MOCK_URL`` or the default address.
+
+A user's mistake (no server there, a file that is missing or not what it should be, a port in
+use, Ctrl-C) ends the command with a sentence on standard error and a non-zero status, never
+a traceback.
 """
 
 from __future__ import annotations
@@ -16,19 +21,33 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from . import config
+from . import __version__, config
 from .admin import seeding
 from .admin.faults import FAULT_KINDS
 from .admin.state_files import STATE_FORMAT, export_state, import_state
 from .service import b2b_catalog, erp_catalog, open_store
 from .domain.errors import ServiceError
 from .domain.tickets import DEFAULT_CLIENT_SECRET
+from .domain.json_text import JSONRefused, read_json
 from .domain.tenancy import Scope
 from .http.body_limit import DEFAULT_MAX_BODY, DEFAULT_MAX_IMPORT_BODY, parse_size
-from .store import Store, StoreLocked
+from .store import CorruptFile, Store, StoreLocked
 
 DEFAULT_URL = f"http://{config.DEFAULT_HOST}:{config.DEFAULT_PORT}"
 ADMIN_TOKEN_ENV = "B2B_MOCK_ADMIN_TOKEN"
+URL_ENV = "B2B_MOCK_URL"
+
+
+class Refused(Exception):
+    """A user's mistake the command reports in a sentence (and exits 1 or 2)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _server_url() -> str:
+    return os.environ.get(URL_ENV) or DEFAULT_URL
 
 
 def _admin(args: argparse.Namespace, method: str, path: str, body: Any = None,
@@ -39,23 +58,58 @@ def _admin(args: argparse.Namespace, method: str, path: str, body: Any = None,
 
     token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = requests.request(method, args.url.rstrip("/") + "/_mock" + path, json=body,
-                                params=params, headers=headers, timeout=30)
-    if response.status_code >= 400:
-        try:
-            message = response.json().get("message", response.text)
-        except ValueError:
-            message = response.text
-        raise SystemExit(f"b2b-mock: {method} {path} failed ({response.status_code}): {message}")
-    return response.json()
+    url = args.url.rstrip("/")
+    try:
+        response = requests.request(method, url + "/_mock" + path, json=body, params=params,
+                                    headers=headers, timeout=30)
+    except requests.ConnectionError:
+        raise Refused(f"no b2b-mock answers at {url}: start one with 'b2b-mock serve', or "
+                      f"name the running one with --url or ${URL_ENV}") from None
+    except requests.RequestException as exc:
+        raise Refused(f"the server at {url} did not answer {method} /_mock{path}: "
+                      f"{exc}") from None
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if response.status_code >= 400 or answer is None:
+        message = answer.get("message") if isinstance(answer, dict) else response.text[:200]
+        hint = "; give the operator token with --admin-token or $" + ADMIN_TOKEN_ENV \
+            if response.status_code == 401 else ""
+        raise Refused(f"{method} {url}/_mock{path} failed ({response.status_code}): "
+                      f"{message}{hint}")
+    return answer
 
 
 def _open_store(db: str) -> Store:
     try:
         return open_store(Path(db))
     except StoreLocked as exc:
-        raise SystemExit(f"b2b-mock: {exc}; stop it, or use --url to act on the running "
-                         "server") from None
+        raise Refused(f"{exc}; stop it, or use --url to act on the running server", 2) \
+            from None
+    except CorruptFile as exc:
+        raise Refused(str(exc), 2) from None
+
+
+def _read_json_file(path: str, what: str) -> Any:
+    """A JSON file the user named; ``Refused`` saying what is wrong with it."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise Refused(f"cannot read the {what} {path}: {exc.strerror or exc}", 2) from None
+    try:
+        return read_json(raw)
+    except JSONRefused as exc:
+        raise Refused(f"the {what} {path} is not JSON the mock reads ({exc})", 2) from None
+
+
+def _where(args: argparse.Namespace) -> None:
+    """A data verb acts on --db, on --url, or else on $B2B_MOCK_URL or the default file."""
+    if args.db is None and args.url is None:
+        if os.environ.get(URL_ENV):
+            args.url = os.environ[URL_ENV]
+        else:
+            args.db = str(config.DEFAULT_DB)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -98,14 +152,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         sock = server.bind(args.host, args.port)
     except server.PortInUse as exc:
-        print(f"b2b-mock: {exc}", file=sys.stderr)
-        return 2
+        raise Refused(str(exc), 2) from None
     try:
         app = create_app(settings)
-    except StoreLocked as exc:
+    except (StoreLocked, CorruptFile) as exc:
         sock.close()
-        print(f"b2b-mock: {exc}", file=sys.stderr)
-        return 2
+        raise Refused(str(exc), 2) from None
+    except ServiceError as exc:  # the seed file
+        sock.close()
+        raise Refused(exc.message, 2) from None
     if settings.speedups:
         tune_process()
     base = f"http://{args.host}:{args.port}"
@@ -148,6 +203,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
+    _where(args)
     body = {"tenant": args.tenant} if args.tenant else {}
     if args.url:
         result = _admin(args, "POST", "/reset", body)
@@ -161,8 +217,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    with open(args.file, encoding="utf-8") as fh:
-        data = json.load(fh)
+    _where(args)
+    data = _read_json_file(args.file, "seed file")
     if args.url:
         result = _admin(args, "POST", "/seed", data)
     else:
@@ -171,7 +227,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
             result = seeding.load_seed_data(store, b2b_catalog(), data, args.tenant,
                                             erp_catalog())
         except ServiceError as exc:
-            raise SystemExit(f"b2b-mock: seed rejected: {exc.message}") from None
+            raise Refused(f"the seed file {args.file} is refused: {exc.message}") from None
         finally:
             store.close()
     print(json.dumps(result))
@@ -179,6 +235,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    _where(args)
     if args.url:
         result = _admin(args, "GET", "/state")
     else:
@@ -194,18 +251,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    with open(args.file, encoding="utf-8") as fh:
-        data = json.load(fh)
+    _where(args)
+    data = _read_json_file(args.file, "export")
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        raise Refused(f"{args.file} is not a b2b-mock export ({STATE_FORMAT})", 2)
     if args.url:
         result = _admin(args, "PUT", "/state", data)
     else:
-        if data.get("format") != STATE_FORMAT:
-            raise SystemExit(f"b2b-mock: {args.file} is not a b2b-mock export ({STATE_FORMAT})")
         store = _open_store(args.db)
         try:
             result = import_state(store, data)
         except ServiceError as exc:
-            raise SystemExit(f"b2b-mock: {args.file}: {exc.message}") from None
+            raise Refused(f"{args.file}: {exc.message}") from None
         finally:
             store.close()
     print(json.dumps(result))
@@ -284,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="b2b-mock", description="A stateful mock of the B2B accounts API "
         "(commerce/customer/b2baccounts), with auth tickets, tenants and operator controls.")
+    parser.add_argument("--version", action="version", version=f"b2b-mock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser(
@@ -367,8 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     def data_verb(name: str, helptext: str) -> argparse.ArgumentParser:
         verb = sub.add_parser(name, help=helptext)
         target = verb.add_mutually_exclusive_group()
-        target.add_argument("--db", default=str(config.DEFAULT_DB),
-                            help="database file (default: %(default)s)")
+        target.add_argument("--db", help=f"database file (default: {config.DEFAULT_DB}, "
+                                          f"unless ${URL_ENV} names a running server)")
         target.add_argument("--url", help=f"a running server, e.g. {DEFAULT_URL}")
         token_option(verb)
         return verb
@@ -392,7 +450,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
 
     journal = sub.add_parser("journal", help="show (or clear) a running server's journal")
-    journal.add_argument("--url", default=DEFAULT_URL)
+    journal.add_argument("--url", default=_server_url(),
+                        help=f"the running server (default: ${URL_ENV} or {DEFAULT_URL})")
     token_option(journal)
     journal.add_argument("--operation", help="only this operationId")
     journal.add_argument("--tenant", type=int)
@@ -403,7 +462,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     fault = sub.add_parser("fault", help="inject faults into a running server")
     fault.add_argument("action", choices=["add", "list", "clear"])
-    fault.add_argument("--url", default=DEFAULT_URL)
+    fault.add_argument("--url", default=_server_url(),
+                        help=f"the running server (default: ${URL_ENV} or {DEFAULT_URL})")
     token_option(fault)
     fault.add_argument("--kind", choices=list(FAULT_KINDS),
                        help="; ".join(f"{name}: {kind.description}"
@@ -426,7 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
     health.set_defaults(func=cmd_health)
 
     expire = sub.add_parser("expire-tokens", help="expire every ticket of a running server")
-    expire.add_argument("--url", default=DEFAULT_URL)
+    expire.add_argument("--url", default=_server_url(),
+                        help=f"the running server (default: ${URL_ENV} or {DEFAULT_URL})")
     token_option(expire)
     expire.set_defaults(func=cmd_expire_tokens)
     return parser
@@ -438,12 +499,27 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     try:
         args = build_parser().parse_args(argv)
-        if getattr(args, "action", None) == "add" and not args.kind:
-            raise SystemExit("b2b-mock fault add: --kind is required")
-        return args.func(args)
     except config.SettingError as exc:
         print(f"b2b-mock: {exc}", file=sys.stderr)
         return 2
+    if getattr(args, "action", None) == "add" and not args.kind:
+        raise SystemExit("b2b-mock fault add: --kind is required")
+    try:
+        return int(args.func(args))
+    except Refused as exc:
+        print(f"b2b-mock: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("b2b-mock: stopped" if args.command == "serve" else "b2b-mock: interrupted",
+              file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # its output went to a reader that stopped reading (| head)
+        sys.stderr.close()
+        return 1
+    except OSError as exc:  # a file to write that cannot be
+        print(f"b2b-mock: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -197,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="b2b-sync", description="Sync ERP customers, contacts and locations (Acumatica's "
         "shape) into B2B accounts, users and addresses.")
+    parser.add_argument("--version", action="version", version=f"b2b-sync {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def target(p: argparse.ArgumentParser) -> None:
@@ -279,6 +280,16 @@ def build_parser() -> argparse.ArgumentParser:
     refs.add_argument("--json", action="store_true")
     refs.set_defaults(func=cmd_refs)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (b2b-sync ships in b2b-mock's)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("b2b-mock")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _int_env(name: str) -> int | None:

@@ -10,13 +10,14 @@ ERP twin (``mock_server.erp.bundles``), which ``--erp-seed`` also reads from a f
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from ..domain import accounts, contacts, users
 from ..domain.call import Call
 from ..domain.catalog import Catalog
+from ..domain.errors import ServiceError, bad_request, shown
+from ..domain.json_text import JSONRefused, read_json
 from ..domain.tenancy import Scope
 from ..erp.bundles import customer_documents, load_documents
 from ..erp.catalog import ErpCatalog
@@ -27,12 +28,61 @@ from ..store import Store
 SEED_ACTOR = "seed"
 
 
+def read_seed_file(path: str | Path) -> Any:
+    """A seed file's JSON; a ``ServiceError`` naming the file and what is wrong with it."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise bad_request(f"cannot read the seed file {path}: {exc.strerror or exc}") from None
+    try:
+        return read_json(raw)
+    except JSONRefused as exc:
+        raise bad_request(f"the seed file {path} is not JSON the mock reads ({exc})") from None
+
+
 def load_seed(store: Store, catalog: Catalog, path: str | Path,
               default_tenant: int) -> dict[str, int]:
     """Add everything in the seed file; returns how many accounts and users were added."""
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
-    return load_seed_data(store, catalog, data, default_tenant)
+    data = read_seed_file(path)
+    try:
+        return load_seed_data(store, catalog, data, default_tenant)
+    except ServiceError as exc:
+        raise bad_request(f"the seed file {path} is refused: {exc.message}") from None
+
+
+def check_shape(data: Any) -> None:
+    """A 400 saying where a seed document is not shaped as one (see the module's description),
+    before any of it is played."""
+    parts = data if isinstance(data, list) else [data]
+    for number, part in enumerate(parts, 1):
+        where = f"part {number} of the seed" if isinstance(data, list) else "the seed"
+        if not isinstance(part, dict):
+            raise bad_request(f"{where} must be an object with 'accounts', not "
+                              f"{_kind(part)}")
+        tenant = part.get("tenant")
+        if tenant is not None and (isinstance(tenant, bool) or not isinstance(tenant, int)
+                                   or tenant < 1):
+            raise bad_request(f"the 'tenant' of {where} must be a whole number from 1, not "
+                              f"{shown(tenant)}")
+        accounts_ = part.get("accounts", [])
+        if not isinstance(accounts_, list):
+            raise bad_request(f"the 'accounts' of {where} must be a list, not "
+                              f"{_kind(accounts_)}")
+        for index, account in enumerate(accounts_):
+            if not isinstance(account, dict):
+                raise bad_request(f"account {index} of {where} must be an object, not "
+                                  f"{_kind(account)}")
+            for key in ("users", "contacts", "salesReps"):
+                listed = account.get(key, [])
+                if not isinstance(listed, list) or (key != "salesReps" and not all(
+                        isinstance(item, dict) for item in listed)):
+                    raise bad_request(f"the '{key}' of account {index} of {where} must be a "
+                                      f"list of {'ids' if key == 'salesReps' else 'objects'}")
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true or false",
+            type(None): "null"}.get(type(value), "a number")
 
 
 def load_seed_data(store: Store, catalog: Catalog, data: Any, default_tenant: int,
@@ -42,10 +92,15 @@ def load_seed_data(store: Store, catalog: Catalog, data: Any, default_tenant: in
     The seed is first played on an in-memory copy of the store, so a rule it breaks halfway
     (a duplicate e-mail, say) is reported before anything is stored.
     """
+    check_shape(data)
     with store.lock:
         rehearsal = Store(layout=store.layout)
         rehearsal.replace(store.dump())
-        _load(rehearsal, catalog, data, default_tenant, erp_catalog)
+        try:
+            _load(rehearsal, catalog, data, default_tenant, erp_catalog)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise bad_request(f"the seed holds a value of the wrong kind: "
+                              f"{shown(repr(exc))}") from None
         return _load(store, catalog, data, default_tenant, erp_catalog)
 
 
@@ -82,8 +137,8 @@ def _load(store: Store, catalog: Catalog, data: Any, default_tenant: int,
                 accounts.add_sales_reps(call, created["id"], list(account["salesReps"]))
             status = account.get("approvalStatus", "PendingApproval")
             if status not in _ACTIONS_TO:
-                raise ValueError(f"approvalStatus {status!r} is not one of "
-                                 f"{', '.join(_ACTIONS_TO)}")
+                raise bad_request(f"approvalStatus '{shown(status)}' is not one of "
+                                  f"{', '.join(_ACTIONS_TO)}")
             for action in _ACTIONS_TO[status]:
                 accounts.change_status(call, created["id"], action)
     return counts

@@ -50,7 +50,7 @@ def read_json(text: str | bytes) -> Any:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise JSONRefused(f"the body is not UTF-8 text: {exc.reason} at byte "
+            raise JSONRefused(f"not UTF-8 text: {exc.reason} at byte "
                               f"{exc.start}") from None
     try:
         value = _DECODER.decode(text)
@@ -59,10 +59,10 @@ def read_json(text: str | bytes) -> Any:
     except RecursionError:
         raise JSONRefused(f"the JSON is nested deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
-        raise JSONRefused(f"the body is not valid JSON: {exc.msg} (line {exc.lineno} "
+        raise JSONRefused(f"not valid JSON: {exc.msg} (line {exc.lineno} "
                           f"column {exc.colno})") from None
     except ValueError as exc:  # an integer of more digits than Python converts
-        raise JSONRefused(f"the body holds a number the service cannot read: "
+        raise JSONRefused(f"a number the service cannot read: "
                           f"{shown(str(exc))}") from None
     deep = text.count("[") + text.count("{") > MAX_DEPTH
     odd = _SURROGATE_ESCAPE.search(text) is not None or (

@@ -17,7 +17,7 @@ from ..admin.faults import fault_from
 from ..admin.journal import readable
 from ..domain import accounts
 from ..domain.call import Call
-from ..domain.errors import ServiceError, bad_request, not_found, shown
+from ..domain.errors import bad_request, not_found
 from ..domain.tenancy import Scope, scope_of_table
 from ..erp.overview import overview
 from ..erp.records import ErpCall
@@ -58,13 +58,8 @@ def reset(body: Any = None) -> Reply:
 
 def seed(body: Any) -> Reply:
     current = current_mock()
-    try:
-        counts = seeding.load_seed_data(current.store, current.catalog, body,
-                                         current.settings.default_tenant, current.erp_catalog)
-    except ServiceError:
-        raise
-    except (KeyError, TypeError, ValueError) as exc:
-        raise bad_request(f"Invalid seed document: {shown(repr(exc))}") from None
+    counts = seeding.load_seed_data(current.store, current.catalog, body,
+                                     current.settings.default_tenant, current.erp_catalog)
     return counts, 200
 
 

@@ -5,7 +5,9 @@ It knows tables, ids and documents, never what the documents mean.
 """
 
 from .indexes import Layout
+from .snapshot import CorruptFile
 from .tables import Store, StoreLocked, Transaction
 from .wal import LogBroken, PendingSync
 
-__all__ = ["Layout", "LogBroken", "PendingSync", "Store", "StoreLocked", "Transaction"]
+__all__ = ["CorruptFile", "Layout", "LogBroken", "PendingSync", "Store", "StoreLocked",
+           "Transaction"]

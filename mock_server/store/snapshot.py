@@ -50,12 +50,35 @@ def snapshot_pieces(data: Tables, chunk: int = SNAPSHOT_CHUNK) -> Iterator[str]:
     yield "}"
 
 
+class CorruptFile(ValueError):
+    """A database file the store cannot read; the message names it and says what is wrong."""
+
+
 def read_snapshot(path: Path) -> Tables:
-    """The snapshot's tables; empty when there is no snapshot yet."""
+    """The snapshot's tables; empty when there is no snapshot yet. ``CorruptFile`` when the
+    file is not a snapshot: not JSON, or not tables of documents by id."""
     if not path.exists() or path.stat().st_size == 0:
         return {}
-    with open(path, encoding="utf-8") as fh:
-        data: Tables = json.load(fh)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except UnicodeDecodeError as exc:
+        raise CorruptFile(f"{path} is not a b2b-mock database: it is not UTF-8 text "
+                          f"(byte {exc.start})") from None
+    except ValueError as exc:
+        raise CorruptFile(f"{path} is not a b2b-mock database: it is not JSON ({exc})") from None
+    except RecursionError:
+        raise CorruptFile(f"{path} is not a b2b-mock database: its JSON nests too deep") \
+            from None
+    if not isinstance(data, dict):
+        raise CorruptFile(f"{path} is not a b2b-mock database: it holds a JSON "
+                          f"{type(data).__name__}, not tables")
+    for name, docs in data.items():
+        if not isinstance(docs, dict) or not all(
+                isinstance(key, str) and key.isdigit() and isinstance(doc, dict)
+                for key, doc in docs.items()):
+            raise CorruptFile(f"{path} is not a b2b-mock database: its table {name[:80]!r} "
+                              "is not documents by whole-number id")
     return data
 
 

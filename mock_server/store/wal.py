@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, Any
 
-from .snapshot import fsync_dir
+from .snapshot import CorruptFile, fsync_dir
 
 Doc = dict[str, Any]
 Op = tuple[str, str, "int | None", "Doc | None"]  # (kind, table, doc_id, doc)
@@ -35,18 +35,24 @@ class LogBroken(RuntimeError):
 
 
 def replay(path: Path) -> Iterator[list[Op]]:
-    """The transactions of a log file, oldest first, up to its first unreadable line."""
+    """The transactions of a log file, oldest first, up to a torn last line (a write a crash
+    cut short, never acknowledged). A line that cannot be read with more after it is no torn
+    write: ``CorruptFile``, rather than dropping the acknowledged writes after it."""
     if not path.exists():
         return
     with open(path, "rb") as fh:
-        for raw in fh:
-            if not raw.endswith(b"\n"):
-                break  # torn tail: never acknowledged
+        for number, raw in enumerate(fh, 1):
             try:
+                if not raw.endswith(b"\n"):
+                    raise ValueError("a line cut short")
                 record = json.loads(raw)
-            except ValueError:
-                break
-            yield [(op[0], op[1], op[2], op[3]) for op in record]
+                ops = [(op[0], op[1], op[2], op[3]) for op in record]
+            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                if fh.read(1):
+                    raise CorruptFile(f"{path} line {number} is not a transaction ({exc}), "
+                                      "and more follow it: the log is damaged") from None
+                return  # torn tail: never acknowledged
+            yield ops
 
 
 class WriteAheadLog:
