@@ -148,3 +148,29 @@ def test_the_operator_spec_offers_exactly_the_registered_fault_kinds() -> None:
                    if "kind" in schema.get("properties", {}))
     assert sorted(offered) == sorted(FAULT_KINDS)
 
+
+
+def test_resetting_a_tenant_drops_all_of_its_data_and_nothing_of_others(client) -> None:
+    rep = "5b0e9d19811a4ea99c3588ca64ba61ca"
+    for tenant in (1, 10, 100):
+        api = Api(client, tenant=tenant)
+        account = api.add_account()
+        api.add_user(account["id"])
+        api.post(f"/{account['id']}/attributes",
+                 json={"fullyQualifiedName": "tenant~tier", "values": ["Gold"]})
+        api.post(f"/{account['id']}/salesrep/{rep}")
+        assert client.post(f"/api/commerce/customer/accounts/{account['id']}/contacts",
+                           headers=api.headers(), json={
+                               "email": "ap@x.example", "types": [{"name": "Billing"}]}
+                           ).status_code == 200
+        assert api.post("/roles", json={"name": "Buyer", "behaviors": [1, 6],
+                                        "accountIds": [account["id"]]}).status_code == 200
+    tables = set(client.get("/_mock/state").json()["tables"])
+    ten = {name for name in tables if name.startswith("t10/")}
+    assert {"t10/accounts", "t10/contacts", "t10/roles", "t10/attributeDefinitions"} <= ten
+    assert client.post("/_mock/reset", json={"tenant": 10}).json() == {
+        "droppedTables": len(ten)}
+    assert set(client.get("/_mock/state").json()["tables"]) == tables - ten
+    assert Api(client, tenant=10).get().json()["totalCount"] == 0
+    assert Api(client, tenant=1).get().json()["totalCount"] == 1
+    assert Api(client, tenant=100).get().json()["totalCount"] == 1
