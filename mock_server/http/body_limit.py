@@ -57,30 +57,29 @@ def limit_for(method: str, path: str, max_body: int, max_import_body: int) -> in
     return max_body
 
 
-async def bounded_receive(scope: MutableMapping[str, Any], receive: Receive,
-                          limit: int) -> Receive:
-    """``receive`` for a request whose body is within ``limit``; ``BodyRefused`` otherwise.
-
-    A chunked body is read here, whole, and handed on as one message, with the Content-Length
-    it turned out to have added to the request's headers (Connexion reads a body without one
-    as no body at all).
-    """
-    length = chunked = None
+def announced(scope: MutableMapping[str, Any], limit: int) -> bool:
+    """Whether the request's body is chunked (to be read with ``read_chunked``); checks a
+    Content-Length against ``limit`` (``BodyRefused``) without reading anything."""
+    chunked = False
     for key, value in scope["headers"]:
         key = key.lower()
         if key == b"content-length":
-            length = value
-        elif key == b"transfer-encoding":
-            chunked = value
-    if length is not None:
-        if not length.strip().isdigit():
-            raise BodyRefused(400, "The Content-Length header must be a number of bytes")
-        if int(length) > limit:
-            raise BodyRefused(413, f"The request body ({int(length)} bytes) is larger than "
-                                   f"the {size_text(limit)} this server accepts")
-        return receive
-    if chunked is None:
-        return receive
+            if not value.strip().isdigit():
+                raise BodyRefused(400, "The Content-Length header must be a number of bytes")
+            if int(value) > limit:
+                raise BodyRefused(413, f"The request body ({int(value)} bytes) is larger "
+                                       f"than the {size_text(limit)} this server accepts")
+            return False
+        if key == b"transfer-encoding":
+            chunked = True
+    return chunked
+
+
+async def read_chunked(scope: MutableMapping[str, Any], receive: Receive,
+                       limit: int) -> Receive:
+    """A chunked body read here, whole and up to ``limit`` (``BodyRefused`` past it), and
+    handed on as one message, with the Content-Length it turned out to have added to the
+    request's headers (Connexion reads a body without one as no body at all)."""
     chunks: list[bytes] = []
     size = 0
     while True:

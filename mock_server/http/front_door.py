@@ -24,7 +24,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from . import routes
-from .body_limit import BodyRefused, bounded_receive, limit_for
+from .body_limit import BodyRefused, announced, limit_for, read_chunked
 from .errors import error_body
 from .erp_errors import erp_body, is_erp_path, unreadable_cookie
 from ..admin.faults import FAULT_KINDS, Fault
@@ -123,7 +123,9 @@ class FrontDoor:
                         await send(message)
                     return
             try:
-                receive = await self._bounded(scope, receive, path)
+                limit = self._limit(scope, path)
+                if announced(scope, limit):
+                    receive = await read_chunked(scope, receive, limit)
             except BodyRefused as refused:
                 for message in _refusal(refused):
                     await send(message)
@@ -132,11 +134,10 @@ class FrontDoor:
             return
         await self._tracked(scope, receive, send, path)
 
-    async def _bounded(self, scope: MutableMapping[str, Any], receive: Any, path: str) -> Any:
-        """``receive`` for a body within the server's limits (``BodyRefused`` otherwise)."""
+    def _limit(self, scope: MutableMapping[str, Any], path: str) -> int:
+        """The largest body the request may have."""
         settings = self.state.settings
-        return await bounded_receive(scope, receive, limit_for(
-            scope["method"], path, settings.max_body, settings.max_import_body))
+        return limit_for(scope["method"], path, settings.max_body, settings.max_import_body)
 
     async def _tracked(self, scope: MutableMapping[str, Any], receive: Any, send: Any,
                        path: str) -> None:
@@ -182,8 +183,11 @@ class FrontDoor:
                     for message in _error_messages(401, "", erp=True):
                         await send_logged(message)
                     return
+                bounded: Any = receive_logged
                 try:
-                    bounded = await self._bounded(scope, receive_logged, path)
+                    limit = self._limit(scope, path)
+                    if announced(scope, limit):
+                        bounded = await read_chunked(scope, receive_logged, limit)
                 except BodyRefused as refused:
                     for message in _refusal(refused, erp):
                         await send_logged(message)

@@ -81,10 +81,24 @@ class OperatorGuard:
     def _names(self) -> frozenset[str]:
         return frozenset(host_name(h) for h in (*self.allowed_hosts, self.bound_host) if h)
 
+    @cached_property
+    def _seen(self) -> dict[bytes, bool]:
+        """Host headers already judged (clients send few different ones)."""
+        return {}
+
     def host_allowed(self, host: str) -> bool:
         name = host_name(host)
         return (name in LOOPBACK_NAMES or name.endswith(".localhost") or name in self._names
                 or "*" in self._names or _is_ip(name))
+
+    def _host_allowed(self, raw: bytes) -> bool:
+        seen = self._seen
+        allowed = seen.get(raw)
+        if allowed is None:
+            allowed = self.host_allowed(raw.decode("latin-1"))
+            if len(seen) < 1024:
+                seen[raw] = allowed
+        return allowed
 
     def authorized(self, headers: Mapping[bytes, bytes]) -> bool:
         """Whether the request carries the operator token (always, when none is set);
@@ -98,19 +112,22 @@ class OperatorGuard:
     def refusal(self, scope: Mapping[str, Any]) -> Refusal | None:
         """Why the operator request in ``scope`` is refused; None when it is not."""
         headers = _headers(scope["headers"])
-        host = headers.get(b"host", b"").decode("latin-1")
-        if not self.host_allowed(host):
+        raw_host = headers.get(b"host", b"")
+        if not self._host_allowed(raw_host):
+            host = raw_host.decode("latin-1")
             return Refusal(403, f"The operator API does not answer to the host "
                                 f"'{host_name(host)[:100]}'; start b2b-mock with --allowed-host "
                                 "to add a name")
         if scope["method"] not in SAFE_METHODS:
+            host = raw_host.decode("latin-1")
             origin = headers.get(b"origin")
             site = headers.get(b"sec-fetch-site", b"").lower()
             if site == b"cross-site" or (origin is not None and not _same_origin(
                     origin.decode("latin-1"), host)):
                 return Refusal(403, "The operator API takes changes from its own pages and "
                                     "from clients outside a browser, not from other sites")
-        if scope["path"].rstrip("/") in OPEN_PATHS or self.authorized(headers):
+        if self.token is None or scope["path"].rstrip("/") in OPEN_PATHS \
+                or self.authorized(headers):
             return None
         return Refusal(401, "The operator API needs the operator token: send it as "
                             "'Authorization: Bearer <token>'",
@@ -118,13 +135,19 @@ class OperatorGuard:
 
     def open_details(self, scope: Mapping[str, Any]) -> bool:
         """Whether a request may see more than that the mock is up (the health check)."""
-        return self.authorized(_headers(scope["headers"]))
+        return self.token is None or self.authorized(_headers(scope["headers"]))
+
+
+_READ = frozenset({b"host", b"origin", b"sec-fetch-site", b"authorization"})
 
 
 def _headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
+    """The headers the guard reads (the first of each)."""
     found: dict[bytes, bytes] = {}
     for key, value in raw:
-        found.setdefault(key.lower(), value)
+        key = key.lower()
+        if key in _READ and key not in found:
+            found[key] = value
     return found
 
 
