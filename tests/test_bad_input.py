@@ -1,7 +1,7 @@
 """Bad input of every kind is a 4xx in the service's error format, and changes nothing stored.
 
-Every operation of the three specs that takes a JSON body is sent each malformed body below:
-JSON that the standard refuses (NaN, Infinity, numbers beyond a double), lone surrogates, JSON
+Every operation of the three specs that takes a JSON body (and every one of the ERP twin's, which
+answers in its own format) is sent each malformed body below: JSON that the standard refuses (NaN, Infinity, numbers beyond a double), lone surrogates, JSON
 nested deeper than the service's readers allow, numbers of thousands of digits. Then the store
 must be as it was, and the next account must get the next id (a refused write burns none).
 ``make test`` runs this module with the speed-ups on and off.
@@ -250,3 +250,43 @@ def test_odd_reset_and_fault_bodies(client) -> None:
         if response.status_code >= 400:
             assert_refused(response, f"fault {body!r}")
     client.delete("/_mock/faults")
+
+
+def erp_json_operations() -> list[tuple[str, str]]:
+    """(method, path) of every ERP twin operation that takes a JSON body, its keys filled."""
+    document = openapi.load("erp.yaml")
+    base = document["servers"][0]["url"].rstrip("/")
+    values = {"{version}": "24.200.001", "{key}": "C1", "{customer}": "C1", "{location}": "MAIN"}
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if body and "application/json" in body.get("content", {}):
+                for name, value in values.items():
+                    path = path.replace(name, value)
+                found.append((method.upper(), base + path))
+    return found
+
+
+@pytest.mark.parametrize("kind", sorted(MALFORMED))
+def test_the_erp_twin_refuses_a_malformed_body_in_its_own_format(client, kind: str) -> None:
+    """The twin answers as Acumatica does (``message``, no correlation id), never a 5xx, and
+    keeps nothing of the refused body."""
+    operations = erp_json_operations()
+    assert ("POST", "/entity/auth/login") in operations and len(operations) >= 4
+    signed_in = client.post("/entity/auth/login", json={
+        "name": "admin", "password": "b2b-mock-erp", "company": "Company"})
+    assert signed_in.status_code == 204, signed_in.text
+    before = client.get("/_mock/state").json()
+    raw = MALFORMED[kind]
+    content = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+    for method, path in operations:
+        response = client.request(method, path, content=content,
+                                  headers={"Content-Type": "application/json"})
+        what = f"{kind}: {method} {path}"
+        assert 400 <= response.status_code < 500, (what, response.status_code,
+                                                   response.text[:300])
+        body = response.json()
+        assert isinstance(body.get("message"), str) and body["message"], (what, body)
+        assert "errorCode" not in body and len(response.content) < 4000, (what, body)
+    assert client.get("/_mock/state").json() == before

@@ -152,8 +152,8 @@ def _load_erp(store: Store, erp_catalog: ErpCatalog, data: Any) -> dict[str, int
     try:
         return load_documents(ErpCall(store, erp_catalog), data)
     except ErpError as exc:
-        raise ValueError(f"ERP seed: {exc.exception_message or exc.message}"
-                         + (f" {_field_errors(exc.record)}" if exc.record else "")) from None
+        raise bad_request(f"ERP seed: {exc.exception_message or exc.message}"
+                          + (f" {_field_errors(exc.record)}" if exc.record else "")) from None
 
 
 def _field_errors(record: dict[str, Any]) -> str:
@@ -169,8 +169,10 @@ def read_erp_documents(path: str | Path) -> list[dict[str, Any]]:
     files = sorted(where.glob("*.json")) if where.is_dir() else [where]
     documents: list[dict[str, Any]] = []
     for file in files:
-        with open(file, encoding="utf-8") as fh:
-            documents.extend(customer_documents(json.load(fh)))
+        try:
+            documents.extend(customer_documents(read_seed_file(file)))
+        except ErpError as exc:
+            raise bad_request(f"the ERP seed {file} is refused: {exc.message}") from None
     return documents
 
 

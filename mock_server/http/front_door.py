@@ -127,7 +127,7 @@ class FrontDoor:
                 if announced(scope, limit):
                     receive = await read_chunked(scope, receive, limit)
             except BodyRefused as refused:
-                for message in _refusal(refused):
+                for message in _refusal(refused, is_erp_path(path)):
                     await send(message)
                 return
             await self.app(scope, receive, send)
