@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +42,17 @@ class SyncRunner:
     def busy(self) -> bool:
         return self._lock.locked()
 
-    async def run(self, url: str, erp_login: tuple[str, str, str], tenant: int, full: bool,
+    async def run(self, url: str, erp_login: tuple[str, str, str],
+                  b2b_login: tuple[str, str], tenant: int, full: bool,
                   sales_rep: str | None) -> SyncRun:
-        """One ``b2b-sync run`` from the twin at ``url`` into ``tenant``."""
+        """One ``b2b-sync run`` from the twin at ``url`` into ``tenant``, signed in as the
+        server's own ERP login and B2B application (given in the child's environment, not on
+        its command line, where any user of the machine could read them)."""
         name, password, company = erp_login
+        client_id, client_secret = b2b_login
+        env = {**os.environ, "ERP_USER": name, "ERP_PASSWORD": password, "ERP_COMPANY": company,
+               "B2B_CLIENT_ID": client_id, "B2B_CLIENT_SECRET": client_secret}
         args = [sys.executable, "-m", "sync_client", "run", "--erp-url", url, "--url", url,
-                "--erp-user", name, "--erp-password", password, "--erp-company", company,
                 "--tenant", str(tenant), "--state", str(self.folder / "state.json"),
                 "--log", str(self.log_path), "--quiet", "--user", "demo page"]
         if sales_rep:
@@ -56,7 +62,7 @@ class SyncRunner:
         async with self._lock:
             self.folder.mkdir(parents=True, exist_ok=True)
             process = await asyncio.create_subprocess_exec(
-                *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+                *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
             try:
                 out, err = await asyncio.wait_for(process.communicate(), RUN_TIMEOUT)
             except asyncio.TimeoutError:

@@ -17,7 +17,7 @@ from ..admin.faults import fault_from
 from ..admin.journal import readable
 from ..domain import accounts
 from ..domain.call import Call
-from ..domain.errors import bad_request, not_found
+from ..domain.errors import ServiceError, bad_request, not_found
 from ..domain.tenancy import Scope, scope_of_table
 from ..erp.overview import overview
 from ..erp.records import ErpCall
@@ -217,6 +217,7 @@ async def run_sync(body: Any = None) -> Reply:
     settings = current.settings
     result = await runner.run(_own_url(), (settings.erp_user, settings.erp_password,
                                            settings.erp_company),
+                              (settings.client_id, settings.client_secret),
                               int(body.get("tenant") or settings.default_tenant),
                               bool(body.get("full")), body.get("salesRep") or DEMO_SALES_REP)
     return result.to_dict(), 200
