@@ -132,14 +132,25 @@ def test_the_container_serves_keeps_its_store_and_takes_settings(
     created = requests.post(url + ACCOUNTS, headers=headers, timeout=10, json={
         "companyOrOrganization": "Made in the container", "externalId": "CI-1"})
     assert created.status_code == 200, created.text
+    # served on every address of the container, the operator API asks for the token the
+    # server made up and printed once
+    logs = podman("logs", cid).stdout
+    token = logs.split("operator     token ", 1)[1].split()[0]
+    assert requests.get(url + "/_mock/journal", timeout=5).status_code == 401
+    assert requests.get(url + "/_mock/journal", timeout=5,
+                        headers={"Authorization": f"Bearer {token}"}).status_code == 200
     podman("stop", "--time", "10", cid)
 
     # a new container on the same volume, configured through the environment
     cid, url = podman.start(volume, "-e", "B2B_MOCK_CLIENT_ID=ci-client",
                             "-e", "B2B_MOCK_CLIENT_SECRET=ci-secret",
-                            "-e", "B2B_MOCK_TENANT=7")
+                            "-e", "B2B_MOCK_TENANT=7",
+                            "-e", "B2B_MOCK_ADMIN_TOKEN=ci-operator")
     containers.append(cid)
-    assert requests.get(url + "/_mock/health", timeout=5).json()["defaultTenant"] == 7
+    assert "ci-operator" not in podman("logs", cid).stdout
+    health = requests.get(url + "/_mock/health", timeout=5,
+                          headers={"Authorization": "Bearer ci-operator"}).json()
+    assert health["defaultTenant"] == 7
     refused = requests.post(url + TICKETS, timeout=10, json={
         "client_id": "b2b-mock-client", "client_secret": "b2b-mock-secret",
         "grant_type": "client_credentials"})
