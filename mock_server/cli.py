@@ -509,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as exc:
         print(f"b2b-mock: {exc}", file=sys.stderr)
         return exc.status
+    except config.SettingError as exc:
+        print(f"b2b-mock: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("b2b-mock: stopped" if args.command == "serve" else "b2b-mock: interrupted",
               file=sys.stderr)

@@ -252,7 +252,7 @@ class _FaultedCall:
     async def reject(self, status: int, retry_after: int | None) -> None:
         await self._drain()
         for message in _error_messages(status, f"Injected fault: status {status}", retry_after,
-                                       self.erp):
+                                       erp=self.erp):
             await self.send(message)
 
     async def _drain(self) -> None:
