@@ -54,12 +54,16 @@ serve: install
 	  --erp-seed $(ERP_SEED)
 
 # The type check, every test, then the HTTP and contract tests again on stock Connexion (the
-# speed-ups off).
+# speed-ups off). Tests run in one process per core (at most 4: each starts servers of its own);
+# JOBS=0 runs them in this process.
+JOBS ?= auto
+XDIST = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --maxprocesses 4)
 test: install-test browser container-tools
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest
-	B2B_MOCK_SPEEDUPS=0 $(BIN)/python -m pytest -q -m "not speedups" tests contract_tests/test_conformance.py \
-	  contract_tests/test_erp_conformance.py contract_tests/test_parity.py
+	$(BIN)/python -m pytest $(XDIST)
+	B2B_MOCK_SPEEDUPS=0 $(BIN)/python -m pytest $(XDIST) -q -m "not speedups" tests \
+	  contract_tests/test_conformance.py contract_tests/test_erp_conformance.py \
+	  contract_tests/test_parity.py
 
 # The property tests with many more and longer runs (tens of minutes).
 test-thorough: install-test
