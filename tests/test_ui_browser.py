@@ -7,6 +7,7 @@ and saves a screenshot to ``artifacts/ui-account.png``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,26 +58,39 @@ def test_page_shows_the_synced_account_with_its_primary_admin(browser, tmp_path)
         assert (ARTIFACTS / "ui-account.png").stat().st_size > 10_000
 
 
-def test_page_shows_approval_sales_reps_hierarchy_and_contacts(browser) -> None:
+
+def page_text(browser: Any, css: str) -> str:
+    """The elements' text, found anew (the page re-renders as it refreshes)."""
     from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        return " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, css))
+    except StaleElementReferenceException:
+        return ""
+
+
+def click_when_there(wait: Any, css: str) -> None:
+    """Click the element once it is there (and not re-rendered under the click)."""
+    from selenium.webdriver.common.by import By
+
+    def clicked(b: Any) -> bool:
+        try:
+            b.find_element(By.CSS_SELECTOR, css).click()
+            return True
+        except Exception:  # not there yet, or re-rendered under us
+            return False
+    wait.until(clicked)
+
+def test_page_shows_approval_sales_reps_hierarchy_and_contacts(browser) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     def text_of(css: str) -> str:
-        """The element's text, found anew (the page re-renders as it refreshes)."""
-        try:
-            return " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, css))
-        except StaleElementReferenceException:
-            return ""
+        return page_text(browser, css)
 
     def click(css: str) -> None:
-        def clicked(b) -> bool:
-            try:
-                b.find_element(By.CSS_SELECTOR, css).click()
-                return True
-            except Exception:  # not there yet, or re-rendered under us
-                return False
-        wait.until(clicked)
+        click_when_there(wait, css)
 
     rep = "5b0e9d19811a4ea99c3588ca64ba61ca"
     seed = {"tenant": 7, "accounts": [{
@@ -122,24 +136,14 @@ def test_page_shows_approval_sales_reps_hierarchy_and_contacts(browser) -> None:
 def test_page_shows_both_sides_and_syncs_an_erp_edit(browser) -> None:
     """The ERP twin's customers beside the accounts: sync now, move a primary in the ERP from
     the page, sync again, and the Admin moves; the sync log reads like the connector's."""
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     def text_of(css: str) -> str:
-        try:
-            return " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, css))
-        except StaleElementReferenceException:
-            return ""
+        return page_text(browser, css)
 
     def click(css: str) -> None:
-        def clicked(b) -> bool:
-            try:
-                b.find_element(By.CSS_SELECTOR, css).click()
-                return True
-            except Exception:  # not there yet, or re-rendered under us
-                return False
-        wait.until(clicked)
+        click_when_there(wait, css)
 
     with ServerProcess(extra_args=["--erp-seed", str(ROOT / "fixtures" / "acumatica")]) as server:
         wait = WebDriverWait(browser, 60)
