@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -13,6 +14,9 @@ from .transport import CONNECT_TIMEOUT, Unreachable, cannot_connect
 BASE_PATH = "/api/commerce/customer/b2baccounts"
 CONTACTS_PATH = "/api/commerce/customer/accounts"  # an account's contacts (its addresses)
 PAGE_SIZE = 200
+# A batched lookup's filter stays under this many characters (URLs of a few kilobytes pass
+# every proxy), which is some 50 customers a call.
+FILTER_BUDGET = 1000
 
 
 class ServiceError(RuntimeError):
@@ -96,6 +100,22 @@ class B2BClient:
                                            "pageSize": 2})
         return page["items"][0] if page["items"] else None
 
+    def find_accounts(self, external_ids: Iterable[str],
+                      account_ids: Iterable[int] = ()) -> list[dict[str, Any]]:
+        """Every account whose externalId is one of ``external_ids`` (regardless of case) or
+        whose id is one of ``account_ids``, with the users and contacts each carries, in as
+        few calls as the filter's length allows (``lookup_batches`` makes fitting batches)."""
+        ids = sorted(set(account_ids))
+        names = list(dict.fromkeys(external_ids))
+        parts = []
+        if ids:
+            parts.append(f"id in [{', '.join(str(i) for i in ids)}]")
+        if names:
+            parts.append(f"externalId in [{', '.join(quoted(n) for n in names)}]")
+        if not parts:
+            return []
+        return self._all_pages("", params={"filter": " or ".join(parts)})
+
     def get_account(self, account_id: int) -> dict[str, Any] | None:
         """The account with this id, or None when the service has none."""
         try:
@@ -164,3 +184,22 @@ class B2BClient:
 
     def delete_contact(self, account_id: int, contact_id: int) -> None:
         self.request("DELETE", self._contacts(account_id, f"/{contact_id}"))
+
+
+def lookup_batches(keys: list[tuple[str, int | None]],
+                   budget: int = FILTER_BUDGET) -> list[list[tuple[str, int | None]]]:
+    """(externalId, account id or None) pairs cut into runs whose ``find_accounts`` filter
+    stays within ``budget`` characters (a run holds one pair at least)."""
+    batches: list[list[tuple[str, int | None]]] = []
+    current: list[tuple[str, int | None]] = []
+    used = len("id in [] or externalId in []")
+    for external_id, account_id in keys:
+        cost = len(quoted(external_id)) + 2 + (len(str(account_id)) + 2 if account_id else 0)
+        if current and used + cost > budget:
+            batches.append(current)
+            current, used = [], len("id in [] or externalId in []")
+        current.append((external_id, account_id))
+        used += cost
+    if current:
+        batches.append(current)
+    return batches

@@ -4,6 +4,9 @@ reference id back to the ERP.
 A record the service rejects is logged as an ERROR and the run carries on with the next one; a
 service that cannot be reached at all ends the run (``transport.Unreachable``). A run asked to
 stop (Ctrl-C, SIGTERM) stops after the customer in flight.
+
+The B2B side is read in batches: one list call finds some 50 customers' accounts with the users
+and contacts each carries (see ``read_plan`` for when the sync reads more).
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .b2b import B2BClient, ServiceError
+from .b2b import B2BClient, ServiceError, lookup_batches
 from .erp import Customer, CustomerSource
 from .erp_api import ErpError
 from .log import SyncLog
 from .planner import Plan, plan_customer
 from .roles import PURCHASER
-from .steps import AddAccount, Applying, RemoveUser, Step
+from .steps import (AddAccount, AddLocation, AddRole, AddUser, Applying, RemoveLocation,
+                    RemoveRole, RemoveUser, Step, UpdateLocation, UpdateUser)
 from .refs import RefStore
 from .transport import Credentials, b2b_session, retry_policy
+
+USER_STEPS = (AddUser, UpdateUser, AddRole, RemoveRole, RemoveUser)
+LOCATION_STEPS = (AddLocation, UpdateLocation, RemoveLocation)
 
 FAILURE = {"Customer Sync": "Customer(s) sync failed", "Customer Attribute":
            "Customer Attribute sync failed", "Customer Contact": "Customer Contact sync failed",
@@ -47,6 +54,12 @@ class RunResult:
     erp_writes: int = 0
     stopped: bool = False  # asked to stop before every customer was synced
 
+    def add(self, other: RunResult) -> None:
+        """Count a part of the run (one customer's) in this one."""
+        self.done.update(other.done)
+        self.failed.update(other.failed)
+        self.erp_writes += other.erp_writes
+
     @property
     def errors(self) -> int:
         return sum(self.failed.values()) + sum(
@@ -64,6 +77,13 @@ class RunResult:
         if unmanaged:
             text += f"; {unmanaged} users match no ERP contact"
         return text
+
+
+@dataclass
+class Found:
+    """What a batched read found of a customer's B2B side: its account (None: it has none)."""
+
+    account: dict[str, Any] | None
 
 
 class Syncer:
@@ -94,50 +114,152 @@ class Syncer:
         return result
 
     def run(self, customers: Iterable[Customer], progress: bool = False) -> RunResult:
+        """Sync ``customers``; the plans come back in their order."""
         result = RunResult()
         start = len(self.client.calls)
-        items: Iterable[Customer] = list(customers)
+        items = list(customers)
+        bar: Any = None
         if progress:
             from tqdm import tqdm
 
-            items = tqdm(items, desc="customers", unit="customer")
-        for customer in items:
-            if self.stop():
-                result.stopped = True
-                break
-            result.plans.append(self.sync_customer(customer, result))
-            self.refs.flush()
+            bar = tqdm(total=len(items), desc="customers", unit="customer")
+        plans: dict[int, Plan] = {}
+        try:
+            for batch in self._batches(items):
+                if self.stop():
+                    result.stopped = True
+                    break
+                found = self._read_batch([items[i] for group in batch for i in group])
+                for group in batch:
+                    for index, plan, part in self._sync_group(items, group, found):
+                        if plan is None:
+                            result.stopped = True
+                            continue
+                        plans[index] = plan
+                        result.add(part)
+                        if bar is not None:
+                            bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+        self.refs.flush()
+        result.plans = [plans[i] for i in sorted(plans)]
         calls = self.client.calls[start:]
         result.writes = sum(1 for c in calls if c.is_write)
         result.reads = len(calls) - result.writes
         return result
 
+    def _batches(self, items: list[Customer]) -> list[list[list[int]]]:
+        """The customers' indexes grouped by customer (one id met twice is one group, synced in
+        order), the groups cut into batches a single list call can look up."""
+        groups: dict[str, list[int]] = {}
+        for index, customer in enumerate(items):
+            groups.setdefault(customer.customer_id.casefold(), []).append(index)
+        keyed = list(groups.values())
+        batches, taken = [], 0
+        for batch in lookup_batches([(items[g[0]].customer_id, _reference(items[g[0]]))
+                                     for g in keyed]):
+            batches.append(keyed[taken:taken + len(batch)])
+            taken += len(batch)
+        return batches
+
+    def _read_batch(self, customers: list[Customer]) -> dict[str, Found]:
+        """The accounts of ``customers`` from one list call (a few for long batches), by
+        customer id; empty when the read fails (each customer is then read on its own, and
+        its failure logged there)."""
+        try:
+            accounts = self.client.find_accounts(
+                [c.customer_id for c in customers],
+                [r for r in (_reference(c) for c in customers) if r is not None])
+        except ServiceError:
+            return {}
+        by_id = {a["id"]: a for a in accounts}
+        by_external = {str(a.get("externalId") or "").casefold(): a for a in accounts}
+        found: dict[str, Found] = {}
+        for customer in customers:
+            reference = _reference(customer)
+            account = by_id.get(reference) if reference is not None else None
+            found[customer.customer_id] = Found(
+                account or by_external.get(customer.customer_id.casefold()))
+        return found
+
+    def _sync_group(self, items: list[Customer], group: list[int],
+                    found: dict[str, Found]) -> list[tuple[int, Plan | None, RunResult]]:
+        """One customer (or the same one met again: read afresh)."""
+        out: list[tuple[int, Plan | None, RunResult]] = []
+        for n, index in enumerate(group):
+            if self.stop():
+                out.append((index, None, RunResult()))
+                continue
+            part = RunResult()
+            customer = items[index]
+            known = found.get(customer.customer_id) if n == 0 else None
+            out.append((index, self.sync_customer(customer, part, known), part))
+            self.refs.flush()
+        return out
+
     def find_account(self, customer: Customer) -> dict[str, Any] | None:
         """The customer's account: the one its commerce reference id names, else the one whose
         externalId is the customer id."""
-        reference = customer.reference_id
-        if reference is not None and reference.isdigit():
-            account = self.client.get_account(int(reference))
+        reference = _reference(customer)
+        if reference is not None:
+            account = self.client.get_account(reference)
             if account is not None:
                 return account
         return self.client.find_account(customer.customer_id)
 
-    def read_plan(self, customer: Customer) -> Plan:
-        """Read the customer's B2B state and plan; makes no write."""
-        account = self.find_account(customer)
-        users = self.client.users(account["id"]) if account else []
+    def read_plan(self, customer: Customer, found: Found | None = None) -> Plan:
+        """Read the customer's B2B state and plan; makes no write.
+
+        ``found`` is what a batched read found. The users and contacts its account carries are
+        used when they are all there (the list is present, and holds every user and address
+        the references name); a plan made from them that writes users or addresses is made
+        again from the account's own user and contact lists first, since the published model
+        does not say that a listed account carries every one of them. An unchanged customer
+        costs no read of its own.
+        """
+        account = found.account if found is not None else self.find_account(customer)
         refs = self.refs.contact_users(customer.customer_id)
         location_refs = self.refs.location_contacts(customer.customer_id)
-        contacts = self.client.contacts(account["id"]) \
-            if account and (customer.locations or location_refs) else []
+        wants_contacts = bool(customer.locations or location_refs)
+        if account is None:
+            return self._plan(customer, None, [], [], refs, location_refs)
+        account_id = account["id"]
+        users = _carried(account, "users", "userId", refs.values()) if found else None
+        users_read = users is None
+        if users is None:
+            users = self.client.users(account_id)
+        contacts: list[dict[str, Any]] = []
+        contacts_read = False
+        if wants_contacts:
+            carried = _carried(account, "contacts", "id", location_refs.values()) \
+                if found else None
+            contacts_read = carried is None
+            contacts = self.client.contacts(account_id) if carried is None else carried
+        plan = self._plan(customer, account, users, contacts, refs, location_refs)
+        recheck_users = not users_read and any(isinstance(s, USER_STEPS) for s in plan.steps)
+        recheck_contacts = wants_contacts and not contacts_read and any(
+            isinstance(s, LOCATION_STEPS) for s in plan.steps)
+        if not (recheck_users or recheck_contacts):
+            return plan
+        if recheck_users:
+            users = self.client.users(account_id)
+        if recheck_contacts:
+            contacts = self.client.contacts(account_id)
+        return self._plan(customer, account, users, contacts, refs, location_refs)
+
+    def _plan(self, customer: Customer, account: dict[str, Any] | None,
+              users: list[dict[str, Any]], contacts: list[dict[str, Any]], refs: dict[int, str],
+              location_refs: dict[str, int]) -> Plan:
         return plan_customer(customer, account, users, refs,
                              default_role=self.options.default_role, prune=self.options.prune,
                              sales_rep=self.options.sales_rep, approve=self.options.approve,
                              account_contacts=contacts, location_refs=location_refs)
 
-    def sync_customer(self, customer: Customer, result: RunResult) -> Plan:
+    def sync_customer(self, customer: Customer, result: RunResult,
+                      found: Found | None = None) -> Plan:
         try:
-            plan = self.read_plan(customer)
+            plan = self.read_plan(customer, found)
         except ServiceError as exc:
             self.log.error("Customer Sync", {"customerId": customer.customer_id},
                            f"{exc.method} {exc.url}",
@@ -211,6 +333,23 @@ class Syncer:
         call = self.client.calls[-1]
         self.log.info(step.action_type, step.payload(), f"{call.method} {call.url}",
                       step.success)
+
+
+def _reference(customer: Customer) -> int | None:
+    """The account id the ERP holds as the customer's commerce reference id, if any."""
+    reference = customer.reference_id
+    return int(reference) if reference is not None and reference.isdigit() else None
+
+
+def _carried(account: dict[str, Any], key: str, id_key: str,
+             referenced: Iterable[Any]) -> list[dict[str, Any]] | None:
+    """The users (or contacts) a listed account carries, when they are all there: None when
+    the account carries none, or misses one the references name."""
+    carried = account.get(key)
+    if not isinstance(carried, list):
+        return None
+    held = {item.get(id_key) for item in carried}
+    return carried if all(ref in held for ref in referenced) else None
 
 
 def describe(plan: Plan) -> list[str]:
