@@ -72,7 +72,8 @@ def _syncer(args: argparse.Namespace, refs: RefStore, stop: StopRequest) -> tupl
     options = SyncOptions(default_role=args.default_role, prune=args.prune, dry_run=args.dry_run,
                           sales_rep=args.sales_rep, approve=args.approve)
     syncer = make_syncer(args.url, Credentials(args.client_id, args.client_secret), log, refs,
-                         args.tenant, args.site, options, stop=stop, retry_for=args.retry_for)
+                         args.tenant, args.site, options, stop=stop, retry_for=args.retry_for,
+                         max_rate=args.max_rate)
     return syncer, log
 
 
@@ -244,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds to keep retrying a call the service refuses for now "
                             "(429, 503) or a service that cannot be reached; then the record "
                             "fails, or the run ends (default: %(default)g)")
+        p.add_argument("--max-rate", type=_rate, metavar="CALLS_PER_S",
+                       help="calls per second to the B2B service, never to be passed (default: "
+                            "no ceiling; a 429 or 503 slows the run down by itself)")
 
     run = sub.add_parser("run", help="sync customers into B2B once")
     syncing(run)
@@ -290,6 +294,17 @@ def _version() -> str:
         return version("b2b-mock")
     except PackageNotFoundError:
         return "unknown (not installed)"
+
+
+def _rate(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not rate > 0 or rate == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of calls per second "
+                                         "above 0")
+    return rate
 
 
 def _int_env(name: str) -> int | None:

@@ -25,7 +25,7 @@ from .roles import PURCHASER
 from .steps import (AddAccount, AddLocation, AddRole, AddUser, Applying, RemoveLocation,
                     RemoveRole, RemoveUser, Step, UpdateLocation, UpdateUser)
 from .refs import RefStore
-from .transport import Credentials, b2b_session, retry_policy
+from .transport import Credentials, RateGate, b2b_session, retry_policy
 
 USER_STEPS = (AddUser, UpdateUser, AddRole, RemoveRole, RemoveUser)
 LOCATION_STEPS = (AddLocation, UpdateLocation, RemoveLocation)
@@ -378,10 +378,14 @@ def log_token_renewals(log: SyncLog) -> Any:
 def make_syncer(url: str, credentials: Credentials, log: SyncLog, refs: RefStore,
                 tenant: int | None = None, site: int | None = None,
                 options: SyncOptions | None = None,
-                stop: Callable[[], bool] | None = None, retry_for: float | None = None) -> Syncer:
+                stop: Callable[[], bool] | None = None, retry_for: float | None = None,
+                max_rate: float | None = None) -> Syncer:
     """A syncer for the service at ``url`` (a host), logging ticket renewals in ``log``;
-    ``retry_for``: seconds to keep retrying a call (the transport's default when None)."""
-    retry = retry_policy(deadline=retry_for) if retry_for is not None else None
+    ``retry_for``: seconds to keep retrying a call (the transport's default when None);
+    ``max_rate``: calls per second its workers together never pass."""
+    gate = RateGate(max_rate)
+    retry = retry_policy(deadline=retry_for, gate=gate) if retry_for is not None \
+        else retry_policy(gate=gate)
     session = b2b_session(url, credentials, tenant, site, retry=retry,
-                          on_renew=log_token_renewals(log))
+                          on_renew=log_token_renewals(log), gate=gate)
     return Syncer(B2BClient(session, url), refs, log, options, stop=stop)

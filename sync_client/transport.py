@@ -6,6 +6,8 @@
   ``Retry-After``, with exponential backoff and a deadline on the whole retry sequence; a
   service that cannot be reached at all is :class:`Unreachable` within a minute (a 5 s connect
   timeout, retries for at most 40 s), which ends a run rather than failing record after record.
+* Rate: every attempt, first or retried, passes one :class:`RateGate` shared by the sessions of
+  a run's workers, so that a refusal slows them all (see the class).
 * Proxies and CA bundle from the environment, as ``requests`` takes them, read once per host.
 """
 
@@ -14,7 +16,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from email.utils import parsedate_to_datetime
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +32,7 @@ from urllib3.util.retry import Retry
 
 TICKET_PATH = "/api/platform/applications/authtickets/oauth"
 RETRY_STATUSES = (429, 502, 503, 504)
+THROTTLE_STATUSES = (429, 503)  # the service asks callers to slow down
 CONNECT_TIMEOUT = 5.0
 RETRY_DEADLINE = 40.0
 
@@ -77,21 +82,136 @@ def _root_cause(exc: BaseException) -> str:
     return text.split(": ", 1)[-1][:120] or exc.__class__.__name__
 
 
+class RateGate:
+    """When the next call may go, for every worker of a run (thread-safe).
+
+    The service publishes no numbers for its rate limits; it answers 429 (with
+    ``Retry-After``) when one is passed. So the gate starts without a limit of its own and
+    adapts, additive increase and multiplicative decrease as TCP does: a 429 or 503 halves the
+    allowed rate (from what was really being sent, at most once per ``cooldown`` seconds: the
+    refusals of calls that were already in flight are one event), a ``Retry-After`` holds every
+    worker until it has passed, and each call answered otherwise raises the rate by one call
+    per second. ``max_rate`` (calls per second) is a ceiling never passed: calls are spaced at
+    least ``1 / max_rate`` seconds apart.
+    """
+
+    MIN_RATE = 1.0
+
+    def __init__(self, max_rate: float | None = None, cooldown: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if max_rate is not None and max_rate <= 0:
+            raise ValueError("max_rate is a number of calls per second above 0")
+        self.max_rate = max_rate
+        self.cooldown = cooldown
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._adapted: float | None = None  # the rate AIMD allows; None: no limit of its own
+        self._next = 0.0  # the earliest time the next call may go
+        self._paused_until = 0.0
+        self._last_decrease = float("-inf")
+        self._sent: deque[float] = deque()  # when the calls of the last second went
+        self._first: float | None = None
+        self.throttles = 0  # refusals seen (429, 503)
+
+    @property
+    def rate(self) -> float | None:
+        """The calls per second allowed now (None: as fast as the workers go)."""
+        with self._lock:
+            return self._allowed()
+
+    def _allowed(self) -> float | None:
+        limits = [r for r in (self._adapted, self.max_rate) if r is not None]
+        return min(limits) if limits else None
+
+    def wait(self) -> None:
+        """Block until this thread's call may go, and count it as sent."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next, self._paused_until)
+            allowed = self._allowed()
+            self._next = slot + (1.0 / allowed if allowed else 0.0)
+            self._sent.append(slot)
+            while self._sent[0] < slot - 1.0:
+                self._sent.popleft()
+            if self._first is None:
+                self._first = slot
+        if slot > now:
+            self._sleep(slot - now)
+
+    def _measured(self, now: float) -> float:
+        """Calls per second actually sent over the last second (or since the first call)."""
+        while self._sent and self._sent[0] < now - 1.0:
+            self._sent.popleft()
+        span = min(1.0, max(now - (self._first if self._first is not None else now), 0.05))
+        return len(self._sent) / span
+
+    def throttled(self, retry_after: float | None = None) -> None:
+        """The service refused a call for now (429 or 503, or answered ``Retry-After``)."""
+        with self._lock:
+            now = self._clock()
+            self.throttles += 1
+            if retry_after is not None and retry_after > 0:
+                self._paused_until = max(self._paused_until, now + retry_after)
+            if now - self._last_decrease < self.cooldown:
+                return
+            self._last_decrease = now
+            current = self._measured(now)
+            if self._adapted is not None:
+                current = min(current, self._adapted)
+            self._adapted = max(self.MIN_RATE, current / 2)
+
+    def succeeded(self) -> None:
+        """A call was answered without a refusal."""
+        with self._lock:
+            if self._adapted is not None:
+                self._adapted += 1.0
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` header's wait in seconds (a number or an HTTP date); None when there
+    is none or it cannot be read."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
 class DeadlineRetry(Retry):
-    """``Retry`` that also gives up once ``deadline`` seconds have passed since the first try."""
+    """``Retry`` that also gives up once ``deadline`` seconds have passed since the first try,
+    and tells its ``gate`` of every refusal and passes it before every retry."""
 
     def __init__(self, *args: Any, deadline: float = 60.0, started: float | None = None,
-                 **kwargs: Any) -> None:
+                 gate: RateGate | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
         self.started = started
+        self.gate = gate
 
     def new(self, **kwargs: Any) -> "DeadlineRetry":
         kwargs.setdefault("deadline", self.deadline)
         kwargs.setdefault("started", self.started if self.started is not None else time.monotonic())
+        kwargs.setdefault("gate", self.gate)
         return super().new(**kwargs)
 
+    def sleep(self, response: Any = None) -> None:
+        super().sleep(response)
+        if self.gate is not None:
+            self.gate.wait()
+
     def increment(self, *args: Any, **kwargs: Any) -> "DeadlineRetry":
+        response = kwargs.get("response")
+        if self.gate is not None and response is not None:
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            if response.status in THROTTLE_STATUSES or retry_after is not None:
+                self.gate.throttled(retry_after)
         retry = super().increment(*args, **kwargs)
         if retry.started is not None and time.monotonic() - retry.started > self.deadline:
             reason = RuntimeError(f"gave up after {self.deadline:g} s of retries")
@@ -101,14 +221,33 @@ class DeadlineRetry(Retry):
         return retry
 
 
-def retry_policy(total: int = 8, backoff: float = 0.2, deadline: float = RETRY_DEADLINE) -> Retry:
+def retry_policy(total: int = 8, backoff: float = 0.2, deadline: float = RETRY_DEADLINE,
+                 gate: RateGate | None = None) -> Retry:
     return DeadlineRetry(
         total=total, connect=total, read=2, status=total, other=0,
         status_forcelist=RETRY_STATUSES,
         allowed_methods=None,  # the statuses retried mean the call was not carried out
         backoff_factor=backoff, backoff_max=10,
-        respect_retry_after_header=True, raise_on_status=False, deadline=deadline,
+        respect_retry_after_header=True, raise_on_status=False, deadline=deadline, gate=gate,
     )
+
+
+class GatedAdapter(HTTPAdapter):
+    """An ``HTTPAdapter`` whose every call first passes ``gate``, and tells it how it went."""
+
+    def __init__(self, gate: RateGate | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.gate = gate
+
+    def send(self, request: requests.PreparedRequest, *args: Any,
+             **kwargs: Any) -> requests.Response:
+        if self.gate is None:
+            return super().send(request, *args, **kwargs)
+        self.gate.wait()
+        response = super().send(request, *args, **kwargs)
+        if response.status_code not in THROTTLE_STATUSES:
+            self.gate.succeeded()
+        return response
 
 
 @dataclass
@@ -255,10 +394,12 @@ class EnvironmentOnceSession(requests.Session):
 
 def b2b_session(base_url: str, credentials: Credentials, tenant: int | None = None,
                 site: int | None = None, retry: Retry | None = None,
-                on_renew: Callable[[str, bool], None] | None = None) -> requests.Session:
-    """A session for ``base_url`` (a host, to which ``/api/...`` is appended)."""
+                on_renew: Callable[[str, bool], None] | None = None,
+                gate: RateGate | None = None) -> requests.Session:
+    """A session for ``base_url`` (a host, to which ``/api/...`` is appended); its calls pass
+    ``gate`` when one is given (``retry`` should then be a ``retry_policy`` with the same)."""
     session = EnvironmentOnceSession()
-    adapter = HTTPAdapter(max_retries=retry or retry_policy())
+    adapter = GatedAdapter(gate, max_retries=retry or retry_policy(gate=gate))
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers.update({"Accept": "application/json", "x-vol-dataview-mode": "LIVE"})

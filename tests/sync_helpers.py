@@ -63,13 +63,14 @@ class Target:
         assert answer.status_code == 200, answer.text
         return {c["label"]: c for c in answer.json()["items"]}
 
-    def sync(self, *customers: Customer, **options: Any) -> tuple[RunResult, SyncLog]:
+    def sync(self, *customers: Customer, max_rate: float | None = None,
+             **options: Any) -> tuple[RunResult, SyncLog]:
         log = SyncLog(self.log_path, user="tester")
         refs = RefStore(self.state, f"{self.url}#{self.tenant}")
         try:
             result = make_syncer(self.url, CREDENTIALS, log, refs, self.tenant,
-                                 options=SyncOptions(**{"sales_rep": SALES_REP,
-                                                        **options})).run(customers)
+                                 options=SyncOptions(**{"sales_rep": SALES_REP, **options}),
+                                 max_rate=max_rate).run(customers)
         finally:
             refs.close()
         return result, log
