@@ -7,10 +7,11 @@ no other; the account's attributes equal the ERP's; its addresses are the custom
 locations that have an e-mail to carry, the default one primary for billing and shipping; and an
 immediate second sync writes nothing.
 
-The machine runs three ways: from an ERP file, with faults injected (429/503 at random, short
-tickets), and through the mock's ERP twin, where every ERP edit is made with the twin's own API
+The machine runs four ways: from an ERP file, with faults injected (429/503 at random, short
+tickets), through the mock's ERP twin, where every ERP edit is made with the twin's own API
 and the sync reads what changed (a full read after a deletion, which incremental reads cannot
-see).
+see), and with several workers syncing the customer beside copies of it (under random 429/503
+too), each copy held to the same rules.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ class SyncMachine(RuleBasedStateMachine):
     server: ServerProcess
     faults: list[dict[str, Any]] = []
     through_twin = False  # ERP edits made with the twin's API, the sync reading the twin
+    workers = 1  # the sync's workers
+    copies = 0  # customers synced beside the machine's one: the same record, other ids
     tenant_counter = iter(range(5000, 10**6))
 
     def __init__(self) -> None:
@@ -112,15 +115,20 @@ class SyncMachine(RuleBasedStateMachine):
                           json={**fault, "tenant": self.tenant}).raise_for_status()
 
     # ------------------------------------------------------------------ helpers
+    def synced_customers(self) -> list[Customer]:
+        """The machine's customer and its copies (the same record under other ids)."""
+        return [self.customer] + [replace(self.customer, customer_id=f"{self.customer.customer_id}"
+                                          f"-{n}") for n in range(1, self.copies + 1)]
+
     def sync(self) -> Any:
         log = SyncLog(None, user="hypothesis")
         refs = RefStore(self.workdir / "state.json", f"{self.server.url}#{self.tenant}")
         try:
             syncer = make_syncer(self.server.url, CREDENTIALS, log, refs, self.tenant,
                                  options=SyncOptions(default_role=self.default_role,
-                                                     sales_rep=SALES_REP))
+                                                     sales_rep=SALES_REP, workers=self.workers))
             if not self.through_twin:
-                return syncer.run([self.customer])
+                return syncer.run(self.synced_customers())
             source = AcumaticaApiSource(self.server.url, ErpLogin(*ERP_LOGIN), page_size=3)
             try:
                 result = syncer.run_source(source, full=self.deleted_since_sync)
@@ -190,9 +198,10 @@ class SyncMachine(RuleBasedStateMachine):
                 return response
         raise AssertionError(f"{method} {path} kept failing: {response.text}")
 
-    def b2b_state(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        items = self.call("GET", params={"filter": f"externalId eq '{self.customer.customer_id}'"}
-                          ).json()["items"]
+    def b2b_state(self, customer_id: str | None = None
+                  ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        wanted = customer_id or self.customer.customer_id
+        items = self.call("GET", params={"filter": f"externalId eq '{wanted}'"}).json()["items"]
         if not items:
             return None, []
         users = self.call("GET", f"/{items[0]['id']}/users", params={"pageSize": 200}).json()
@@ -350,14 +359,15 @@ class SyncMachine(RuleBasedStateMachine):
         self.synced = True
         report = readable(self.customer)
         assert result.failed == {}, f"calls failed: {dict(result.failed)}\n{report}"
-        self.check_b2b(report)
+        for customer in self.synced_customers():
+            self.check_b2b(report, customer.customer_id)
         again = self.sync()
         assert again.writes == 0, \
             f"second sync wrote: {[s.action for p in again.plans for s in p.steps]}\n{report}"
 
-    def check_b2b(self, report: str) -> None:
-        account, users = self.b2b_state()
-        assert account is not None, report
+    def check_b2b(self, report: str, customer_id: str) -> None:
+        account, users = self.b2b_state(customer_id)
+        assert account is not None, f"no account for {customer_id}\n{report}"
         active = {u["emailAddress"].casefold(): u for u in users if not u["isRemoved"]}
         wanted = expected_users(self.customer, self.default_role)
         assert set(active) == set(wanted), \
@@ -419,6 +429,22 @@ def test_sync_rules_hold_under_faults(tmp_path) -> None:
         ]
         SyncMachine.TestCase.settings = settings(settings.default, deadline=None)
         SyncMachine.TestCase().runTest()
+
+
+def test_sync_rules_hold_with_several_workers(server) -> None:
+    SyncMachine.server = server
+    SyncMachine.through_twin = False
+    SyncMachine.faults = [  # in the machine's tenant only
+        {"kind": "status", "status": 503, "percent": 5},
+        {"kind": "status", "status": 429, "retryAfter": 0, "percent": 5},
+    ]
+    SyncMachine.workers, SyncMachine.copies = 4, 3
+    try:
+        SyncMachine.TestCase.settings = settings(settings.default, deadline=None)
+        SyncMachine.TestCase().runTest()
+    finally:
+        SyncMachine.workers, SyncMachine.copies = 1, 0
+        SyncMachine.faults = []
 
 
 def test_sync_rules_hold_through_the_erp_twin(server) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,7 @@ from urllib.parse import quote
 
 import requests
 
-from .transport import CONNECT_TIMEOUT, Unreachable, cannot_connect
+from .transport import CONNECT_TIMEOUT, Unreachable, cannot_connect, session_for_thread
 
 BASE_PATH = "/api/commerce/customer/b2baccounts"
 CONTACTS_PATH = "/api/commerce/customer/accounts"  # an account's contacts (its addresses)
@@ -49,14 +50,46 @@ def quoted(value: str) -> str:
 
 
 class B2BClient:
-    """Thin methods over the B2B accounts API; every call is recorded in ``calls``."""
+    """Thin methods over the B2B accounts API; every call is recorded in ``calls``.
+
+    Safe to share between threads: each thread calls through a session of its own (made from
+    ``session`` by :func:`transport.session_for_thread`, with the same ticket and rate gate),
+    and ``last_call`` is the calling thread's.
+    """
 
     def __init__(self, session: requests.Session, base_url: str, timeout: float = 30.0) -> None:
-        self.session = session
         self.host = base_url.rstrip("/")
         self.root = self.host + BASE_PATH
         self.timeout = timeout
         self.calls: list[Call] = []
+        self._first = session
+        self._local = threading.local()
+        self._local.session = session
+        self._lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """The calling thread's session."""
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = session_for_thread(self._first)
+        return session
+
+    @property
+    def last_call(self) -> Call:
+        """The calling thread's last call."""
+        call: Call = self._local.last
+        return call
+
+    def calls_since(self, start: int) -> list[Call]:
+        """The calls made since there were ``start`` of them."""
+        with self._lock:
+            return self.calls[start:]
+
+    def _record(self, call: Call) -> None:
+        self._local.last = call
+        with self._lock:
+            self.calls.append(call)
 
     def url(self, path: str = "") -> str:
         """A path under the B2B accounts resource, or a whole URL as it is."""
@@ -69,12 +102,12 @@ class B2BClient:
             response = self.session.request(method, url, json=body, params=params,
                                             timeout=(CONNECT_TIMEOUT, self.timeout))
         except requests.RequestException as exc:  # retries used up, or no connection at all
-            self.calls.append(Call(method, url, body, 0))
+            self._record(Call(method, url, body, 0))
             if cannot_connect(exc):
                 raise Unreachable(f"the B2B service at {self.host}", exc) from None
             raise ServiceError(method, url, 0, {"message": f"no answer after retries: {exc}"}) \
                 from None
-        self.calls.append(Call(method, url, body, response.status_code))
+        self._record(Call(method, url, body, response.status_code))
         try:
             payload = response.json() if response.content else None
         except ValueError:

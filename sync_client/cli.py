@@ -18,7 +18,7 @@ from .erp import AcumaticaFileSource, CustomerSource
 from .erp_api import DEFAULT_VERSION, AcumaticaApiSource, ErpError, ErpLogin
 from .refs import RefStore, target_key
 from .roles import ROLE_NAMES
-from .sync import RunResult, Syncer, SyncOptions, describe, make_syncer
+from .sync import DEFAULT_WORKERS, RunResult, Syncer, SyncOptions, describe, make_syncer
 from .target import effective_tenant
 from .transport import RETRY_DEADLINE, AuthError, Credentials, TicketAuth, Unreachable
 from .watch import StopRequest, watch
@@ -70,7 +70,7 @@ def _refs(args: argparse.Namespace) -> tuple[RefStore, str]:
 def _syncer(args: argparse.Namespace, refs: RefStore, stop: StopRequest) -> tuple[Syncer, Any]:
     log = sync_log.SyncLog(args.log, user=args.user)
     options = SyncOptions(default_role=args.default_role, prune=args.prune, dry_run=args.dry_run,
-                          sales_rep=args.sales_rep, approve=args.approve)
+                          sales_rep=args.sales_rep, approve=args.approve, workers=args.workers)
     syncer = make_syncer(args.url, Credentials(args.client_id, args.client_secret), log, refs,
                          args.tenant, args.site, options, stop=stop, retry_for=args.retry_for,
                          max_rate=args.max_rate)
@@ -245,9 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds to keep retrying a call the service refuses for now "
                             "(429, 503) or a service that cannot be reached; then the record "
                             "fails, or the run ends (default: %(default)g)")
+        p.add_argument("--workers", type=_workers, default=DEFAULT_WORKERS,
+                       help="customers synced at the same time, each with its steps in order "
+                            "(default: %(default)s)")
         p.add_argument("--max-rate", type=_rate, metavar="CALLS_PER_S",
-                       help="calls per second to the B2B service, never to be passed (default: "
-                            "no ceiling; a 429 or 503 slows the run down by itself)")
+                       help="calls per second to the B2B service, all workers together, never "
+                            "to be passed (default: no ceiling; a 429 or 503 slows the run down "
+                            "by itself)")
 
     run = sub.add_parser("run", help="sync customers into B2B once")
     syncing(run)
@@ -294,6 +298,12 @@ def _version() -> str:
         return version("b2b-mock")
     except PackageNotFoundError:
         return "unknown (not installed)"
+
+
+def _workers(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def _rate(text: str) -> float:

@@ -13,6 +13,7 @@ import getpass
 import json
 import os
 import textwrap
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +37,7 @@ class SyncLog:
         self.path = Path(path) if path else None
         self.user = user or login_user()
         self.rows: list[dict[str, Any]] = []
+        self._lock = threading.Lock()  # the workers of a run write to one log
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -44,10 +46,12 @@ class SyncLog:
         row = {"level": level, "actionType": action_type, "payload": payload,
                "endpoint": endpoint, "description": description, "user": self.user,
                "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        self.rows.append(row)
-        if self.path is not None:
-            with open(self.path, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        line = json.dumps(row, ensure_ascii=False) + "\n"
+        with self._lock:
+            self.rows.append(row)
+            if self.path is not None:
+                with open(self.path, "a", encoding="utf-8") as fh:
+                    fh.write(line)
         return row
 
     def info(self, action_type: str, payload: Any, endpoint: str, description: str) -> None:

@@ -3,16 +3,22 @@ reference id back to the ERP.
 
 A record the service rejects is logged as an ERROR and the run carries on with the next one; a
 service that cannot be reached at all ends the run (``transport.Unreachable``). A run asked to
-stop (Ctrl-C, SIGTERM) stops after the customer in flight.
+stop (Ctrl-C, SIGTERM) stops after the customers in flight.
 
-The B2B side is read in batches: one list call finds some 50 customers' accounts with the users
-and contacts each carries (see ``read_plan`` for when the sync reads more).
+Customers are synced by a pool of worker threads, one customer per task, so that a customer's
+steps keep their planned order (the account before its users, role grants before revocations)
+while the calls of several customers overlap: against a service tens of milliseconds away, one
+call at a time leaves the sync waiting on the network nearly all the time. The B2B side is read
+in batches, by the runner, ahead of the workers: one list call finds some 50 customers' accounts
+with the users and contacts each carries (see ``read_plan`` for when the sync reads more).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +33,7 @@ from .steps import (AddAccount, AddLocation, AddRole, AddUser, Applying, RemoveL
 from .refs import RefStore
 from .transport import Credentials, RateGate, b2b_session, retry_policy
 
+DEFAULT_WORKERS = 12
 USER_STEPS = (AddUser, UpdateUser, AddRole, RemoveRole, RemoveUser)
 LOCATION_STEPS = (AddLocation, UpdateLocation, RemoveLocation)
 
@@ -42,6 +49,7 @@ class SyncOptions:
     dry_run: bool = False
     sales_rep: str | None = None  # assigned to new accounts, so that they can be approved
     approve: bool = True  # approve the accounts of active customers (with a sales rep)
+    workers: int = DEFAULT_WORKERS  # customers synced at the same time
 
 
 @dataclass
@@ -98,6 +106,8 @@ class Syncer:
         self.options = options or SyncOptions()
         self.source = source
         self.stop = stop or (lambda: False)
+        self._source_lock = threading.Lock()  # an ERP source is one session: one call at a time
+        self._abort = threading.Event()  # the run ends at once (the service is unreachable)
 
     def run_source(self, source: CustomerSource, full: bool = False,
                    progress: bool = False) -> RunResult:
@@ -114,7 +124,8 @@ class Syncer:
         return result
 
     def run(self, customers: Iterable[Customer], progress: bool = False) -> RunResult:
-        """Sync ``customers``; the plans come back in their order."""
+        """Sync ``customers`` with ``options.workers`` workers; the plans come back in the
+        order of ``customers``."""
         result = RunResult()
         start = len(self.client.calls)
         items = list(customers)
@@ -123,15 +134,20 @@ class Syncer:
             from tqdm import tqdm
 
             bar = tqdm(total=len(items), desc="customers", unit="customer")
+        workers = max(1, self.options.workers)
         plans: dict[int, Plan] = {}
-        try:
-            for batch in self._batches(items):
-                if self.stop():
-                    result.stopped = True
-                    break
-                found = self._read_batch([items[i] for group in batch for i in group])
-                for group in batch:
-                    for index, plan, part in self._sync_group(items, group, found):
+        self._abort.clear()
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="b2b-sync")
+        pending: set[Future[list[tuple[int, Plan | None, RunResult]]]] = set()
+
+        def collect(block: bool, keep: int) -> None:
+            """Take in finished tasks; with ``block``, until at most ``keep`` are pending."""
+            nonlocal pending
+            while pending and (not block or len(pending) > keep):
+                done, pending = wait(pending, timeout=None if block else 0,
+                                     return_when=FIRST_COMPLETED)
+                for future in done:
+                    for index, plan, part in future.result():
                         if plan is None:
                             result.stopped = True
                             continue
@@ -139,19 +155,37 @@ class Syncer:
                         result.add(part)
                         if bar is not None:
                             bar.update(1)
+                if not block:
+                    return
+
+        try:
+            for batch in self._batches(items):
+                collect(block=True, keep=2 * workers)  # the workers stay busy while it reads
+                if self.stop():
+                    result.stopped = True
+                    break
+                found = self._read_batch([items[i] for group in batch for i in group])
+                for group in batch:
+                    pending.add(pool.submit(self._sync_group, items, group, found))
+            collect(block=True, keep=0)
+        except BaseException:
+            self._abort.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         finally:
             if bar is not None:
                 bar.close()
+        pool.shutdown(wait=True)
         self.refs.flush()
         result.plans = [plans[i] for i in sorted(plans)]
-        calls = self.client.calls[start:]
+        calls = self.client.calls_since(start)
         result.writes = sum(1 for c in calls if c.is_write)
         result.reads = len(calls) - result.writes
         return result
 
     def _batches(self, items: list[Customer]) -> list[list[list[int]]]:
         """The customers' indexes grouped by customer (one id met twice is one group, synced in
-        order), the groups cut into batches a single list call can look up."""
+        order by one worker), the groups cut into batches a single list call can look up."""
         groups: dict[str, list[int]] = {}
         for index, customer in enumerate(items):
             groups.setdefault(customer.customer_id.casefold(), []).append(index)
@@ -185,10 +219,10 @@ class Syncer:
 
     def _sync_group(self, items: list[Customer], group: list[int],
                     found: dict[str, Found]) -> list[tuple[int, Plan | None, RunResult]]:
-        """One customer (or the same one met again: read afresh)."""
+        """One worker's task: one customer (or the same one met again: read afresh)."""
         out: list[tuple[int, Plan | None, RunResult]] = []
         for n, index in enumerate(group):
-            if self.stop():
+            if self._abort.is_set() or self.stop():
                 out.append((index, None, RunResult()))
                 continue
             part = RunResult()
@@ -317,7 +351,8 @@ class Syncer:
             return
         payload = {"customerId": customer.customer_id, "commerceReferenceId": plan.account_id}
         try:
-            written = self.source.write_reference(customer.customer_id, plan.account_id)
+            with self._source_lock:
+                written = self.source.write_reference(customer.customer_id, plan.account_id)
         except ErpError as exc:
             result.failed["WriteReference"] += 1
             self.log.error("Customer Sync", payload, f"{exc.method} {exc.url}",
@@ -330,7 +365,7 @@ class Syncer:
                           "Commerce reference ID is updated in the ERP.")
 
     def _log_success(self, step: Step) -> None:
-        call = self.client.calls[-1]
+        call = self.client.last_call
         self.log.info(step.action_type, step.payload(), f"{call.method} {call.url}",
                       step.success)
 

@@ -8,6 +8,8 @@
   timeout, retries for at most 40 s), which ends a run rather than failing record after record.
 * Rate: every attempt, first or retried, passes one :class:`RateGate` shared by the sessions of
   a run's workers, so that a refusal slows them all (see the class).
+* Threads: a ``requests.Session`` is not promised to be thread-safe, so each worker thread has
+  its own (:func:`session_for_thread`), sharing the ticket and the gate.
 * Proxies and CA bundle from the environment, as ``requests`` takes them, read once per host.
 """
 
@@ -398,18 +400,43 @@ def b2b_session(base_url: str, credentials: Credentials, tenant: int | None = No
                 gate: RateGate | None = None) -> requests.Session:
     """A session for ``base_url`` (a host, to which ``/api/...`` is appended); its calls pass
     ``gate`` when one is given (``retry`` should then be a ``retry_policy`` with the same)."""
-    session = EnvironmentOnceSession()
-    adapter = GatedAdapter(gate, max_retries=retry or retry_policy(gate=gate))
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+    session = _gated_session(retry or retry_policy(gate=gate), gate)
     session.headers.update({"Accept": "application/json", "x-vol-dataview-mode": "LIVE"})
     if tenant is not None:
         session.headers["x-vol-tenant"] = str(tenant)
     if site is not None:
         session.headers["x-vol-site"] = str(site)
-    session.auth = TicketAuth(session, base_url.rstrip("/") + TICKET_PATH, credentials,
+    # Tickets are fetched through a session of their own, used under the ticket's lock only,
+    # so that a renewal never shares a session with a call of another thread.
+    tickets = _gated_session(retry or retry_policy(gate=gate), gate)
+    session.auth = TicketAuth(tickets, base_url.rstrip("/") + TICKET_PATH, credentials,
                               on_renew=on_renew)
     return session
+
+
+def _gated_session(retry: Retry, gate: RateGate | None) -> EnvironmentOnceSession:
+    session = EnvironmentOnceSession()
+    adapter = GatedAdapter(gate, max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def session_for_thread(session: requests.Session) -> requests.Session:
+    """Another session like ``session`` (made by :func:`b2b_session`) for another thread: its
+    own connections, the same headers, ticket, retries and rate gate."""
+    twin = EnvironmentOnceSession()
+    for prefix, adapter in session.adapters.items():
+        gate = adapter.gate if isinstance(adapter, GatedAdapter) else None
+        twin.mount(prefix, GatedAdapter(gate, max_retries=getattr(adapter, "max_retries", None)))
+    twin.headers.clear()
+    twin.headers.update(session.headers)
+    twin.auth = session.auth
+    twin.proxies = dict(session.proxies)
+    twin.verify = session.verify
+    twin.cert = session.cert
+    twin.trust_env = session.trust_env
+    return twin
 
 
 def _host(url: str) -> str:

@@ -1,6 +1,6 @@
 """Stopping cleanly, and syncing again and again until stopped (``b2b-sync watch``).
 
-Ctrl-C or SIGTERM asks a run to stop after the customer in flight (its steps are never cut in
+Ctrl-C or SIGTERM asks a run to stop after the customers in flight (their steps are never cut in
 half); a second Ctrl-C stops at once. ``watch`` runs incremental syncs every ``interval``
 seconds (a full one every ``full_every`` runs, which also finds what was deleted in the ERP),
 renews the access ticket ahead of its expiry before each run (a ``BearerToken`` log row each
@@ -43,7 +43,7 @@ class StopRequest:
             raise KeyboardInterrupt
         self._asked.set()
         name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-        print(f"b2b-sync: {name}: stopping after the customer in flight "
+        print(f"b2b-sync: {name}: stopping after the customers in flight "
               f"(Ctrl-C again stops at once)", file=self._out, flush=True)
 
     def __enter__(self) -> StopRequest:

@@ -267,7 +267,7 @@ def test_watch_stops_cleanly_on_ctrl_c_and_sigterm(server, erp, tmp_path, signum
     out, err = watcher.communicate(timeout=60)
     assert watcher.returncode == 0, err
     assert "Traceback" not in err and "stopped after" in out
-    assert "stopping after the customer in flight" in err
+    assert "stopping after the customers in flight" in err
 
 
 def test_a_run_stops_after_the_customer_in_flight_on_ctrl_c(server, erp, tmp_path) -> None:
@@ -280,7 +280,8 @@ def test_a_run_stops_after_the_customer_in_flight_on_ctrl_c(server, erp, tmp_pat
         running = subprocess.Popen(
             [sys.executable, "-m", "sync_client", "run", "--erp-url", server.url, *ERP_ARGS,
              "--url", server.url, "--tenant", "11", "--state", str(tmp_path / "state.json"),
-             "--log", str(tmp_path / "log.jsonl"), "--sales-rep", SALES_REP, "--quiet"],
+             "--log", str(tmp_path / "log.jsonl"), "--sales-rep", SALES_REP, "--quiet",
+             "--workers", "2"],  # two customers in flight at a time
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         log = tmp_path / "log.jsonl"
         deadline = time.monotonic() + 60

@@ -217,9 +217,10 @@ def test_retries_429_and_503_and_renews_tickets(target) -> None:
 def test_a_run_outlives_one_second_tickets(tmp_path) -> None:
     with ServerProcess(extra_args=["--token-lifetime", "1"]) as short_lived:
         target = Target(short_lived, tmp_path)
-        target.fault(kind="latency", latencyMs=150, operation="AddUser", percent=100)
+        # two workers sharing the ticket, 25 slow AddUsers: nearly four seconds of calls
+        target.fault(kind="latency", latencyMs=300, operation="AddUser", percent=100)
         customers = AcumaticaFileSource(FIXTURES).customers()
-        result, log = target.sync(*customers)
+        result, log = target.sync(*customers, workers=2)
         renewals = [r for r in log.rows if r["actionType"] == "BearerToken"]
         assert len(renewals) >= 3
         assert any(r["payload"] == "RefreshToken" for r in renewals)
