@@ -5,8 +5,10 @@ concurrent connections, GetB2BAccount, GetB2BAccounts (filter and sort), GetUser
 (``isRemoved eq false``), AddUser, UpdateUser and AddUserRoleAsync (every other call its undo,
 RemoveUserRoleAsync, so that each one writes), plus a no-op on the same server stack
 (``/_mock/health``), and reports requests/s, p50/p99 latency and the server's memory.
-It also times a sync of 1,000 customers with 5 contacts each and counts the calls of an
-unchanged re-sync, and, when npm is there, measures Prism's static mock of the same spec.
+It also times the sync (5 contacts a customer) with 0, 20 and 50 ms of latency injected by the
+mock's own fault on every call, as a service tens of milliseconds away answers: records/s, calls,
+the effective concurrency (calls x latency / elapsed) and the reads of an unchanged re-sync; and,
+when npm is there, measures Prism's static mock of the same spec.
 Ticket issue (CreateAuthTicket) is measured on both servers after the large store's has issued
 50,000 tickets: their ratio says whether issuing a ticket slows with the tickets alive.
 
@@ -401,36 +403,83 @@ def prism_operations() -> list[Op]:
 
 
 # ---------------------------------------------------------------------- sync
-def measure_sync(customers: int, contacts: int) -> dict[str, float]:
+SYNC_LATENCIES_MS = (0, 20, 50)
+
+
+def sync_customers(customers: int, contacts: int) -> list[Any]:
+    """ERP customers with ``contacts`` contacts each, the first of them primary."""
     from sync_client.erp import Contact, Customer
+
+    return [Customer(f"C{i:09d}", f"Customer {i}", "Active", "LOCAL", None, (("TIER", "Gold"),),
+                     tuple(Contact(i * 10 + j, "First", f"Last{j}", f"c{j}@cust{i}.example.com",
+                                   primary=j == 0, enabled=True) for j in range(contacts)))
+            for i in range(customers)]
+
+
+def measure_sync(customers: int, contacts: int, latency_ms: int = 0, url: str | None = None,
+                 tenant: int = 1, workers: int | None = None) -> dict[str, float]:
+    """A first sync of ``customers`` and an unchanged re-sync into ``tenant`` of the server at
+    ``url`` (one of its own when None), every B2B call of the tenant held ``latency_ms`` by
+    the mock's latency fault, with ``workers`` workers (the sync's default when None).
+
+    ``effective_concurrency`` is calls x latency / elapsed: how many calls were waiting on the
+    network at once on average, the number the workers are there to raise.
+    """
     from sync_client.log import SyncLog
     from sync_client.refs import RefStore
-    from sync_client.sync import make_syncer
+    from sync_client.sync import DEFAULT_WORKERS, SyncOptions, make_syncer
     from sync_client.transport import Credentials
 
-    erp = [Customer(f"C{i:09d}", f"Customer {i}", "Active", "LOCAL", None, (("TIER", "Gold"),),
-                    tuple(Contact(i * 10 + j, "First", f"Last{j}", f"c{j}@cust{i}.example.com",
-                                  primary=j == 0, enabled=True) for j in range(contacts)))
-           for i in range(customers)]
-    with tempfile.TemporaryDirectory() as tmp, \
-            ServerProcess(Path(tmp) / "sync.json") as server:  # durable, as `make serve` is
+    erp = sync_customers(customers, contacts)
+    options = SyncOptions(workers=workers or DEFAULT_WORKERS)
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        if url is None:  # durable, as `make serve` is
+            url = stack.enter_context(ServerProcess(tmp / "sync.json")).url
+        if latency_ms:
+            requests.post(url + "/_mock/faults", timeout=10, json={
+                "kind": "latency", "latencyMs": latency_ms, "percent": 100,
+                "tenant": tenant}).raise_for_status()
+
         def run() -> Any:
-            refs = RefStore(Path(tmp) / "state.json", server.url)
+            refs = RefStore(tmp / "state.json", f"{url}#{tenant}")
             try:
-                return make_syncer(server.url, Credentials("b2b-mock-client", "b2b-mock-secret"),
-                                   SyncLog(None), refs, 1).run(erp)
+                return make_syncer(url, Credentials("b2b-mock-client", "b2b-mock-secret"),
+                                   SyncLog(None), refs, tenant, options=options).run(erp)
             finally:
                 refs.close()
-        started = time.perf_counter()
-        first = run()
-        elapsed = time.perf_counter() - started
-        started = time.perf_counter()
-        again = run()
-        resync = time.perf_counter() - started
-    return {"customers": customers, "contacts": customers * contacts,
-            "first_sync_s": elapsed, "records_per_s": customers * (contacts + 1) / elapsed,
-            "first_sync_writes": first.writes, "resync_s": resync, "resync_reads": again.reads,
-            "resync_writes": again.writes}
+        try:
+            started = time.perf_counter()
+            first = run()
+            elapsed = time.perf_counter() - started
+            started = time.perf_counter()
+            again = run()
+            resync = time.perf_counter() - started
+        finally:
+            if latency_ms:
+                requests.delete(url + "/_mock/faults", timeout=10)
+    calls = first.reads + first.writes
+    return {"customers": customers, "contacts": customers * contacts, "latency_ms": latency_ms,
+            "workers": options.workers, "first_sync_s": elapsed,
+            "records_per_s": customers * (contacts + 1) / elapsed, "first_sync_calls": calls,
+            "first_sync_writes": first.writes,
+            "effective_concurrency": calls * latency_ms / 1000 / elapsed,
+            "resync_s": resync, "resync_reads": again.reads, "resync_writes": again.writes}
+
+
+def measure_syncs(customers: int, latency_customers: int,
+                  contacts: int = 5) -> dict[str, dict[str, float]]:
+    """The sync at each of ``SYNC_LATENCIES_MS`` against one server, each in a tenant of its
+    own: ``customers`` without latency, ``latency_customers`` with it."""
+    out: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp, \
+            ServerProcess(Path(tmp) / "sync.json") as server:
+        for n, latency in enumerate(SYNC_LATENCIES_MS):
+            count = customers if latency == 0 else latency_customers
+            print(f"  {count} customers x {contacts} contacts at {latency} ms...", flush=True)
+            out[f"{latency} ms"] = measure_sync(count, contacts, latency, server.url,
+                                                tenant=900 + n)
+    return out
 
 
 # ---------------------------------------------------------------------- report
@@ -440,7 +489,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=10,
                         help="interleaved rounds the seconds are split into")
     parser.add_argument("--accounts", type=int, default=10_000, help="accounts of the large store")
-    parser.add_argument("--sync-customers", type=int, default=1000)
+    parser.add_argument("--sync-customers", type=int, default=1000,
+                        help="customers of the sync without latency (and of its re-sync)")
+    parser.add_argument("--sync-latency-customers", type=int, default=200,
+                        help="customers of the syncs with 20 and 50 ms of latency")
     parser.add_argument("--no-prism", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
@@ -489,8 +541,8 @@ def main() -> int:
             print(f"  server memory, {label}: {store['rss_mb_loaded']:.0f} MB loaded, "
                   f"{store['rss_mb_after']:.0f} MB after the load")
     report["prism"] = measured.get("Prism")
-    print(f"\nsync of {args.sync_customers} customers x 5 contacts...", flush=True)
-    report["sync"] = measure_sync(args.sync_customers, 5)
+    print("\nthe sync, at 0, 20 and 50 ms of injected latency...", flush=True)
+    report["sync"] = measure_syncs(args.sync_customers, args.sync_latency_customers)
     report["ratios"] = ratios(report)
     Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
     print("\n" + table(report))
@@ -517,6 +569,10 @@ def ratios(report: dict[str, Any]) -> dict[str, float]:
     if report.get("prism"):
         out["GetB2BAccount / Prism"] = paired(s["GetB2BAccount"],
                                               report["prism"]["GetB2BAccount"])
+    for label, sync in (report.get("sync") or {}).items():
+        if sync["latency_ms"]:
+            out[f"sync effective concurrency at {label} ({sync['workers']} workers)"] = \
+                sync["effective_concurrency"]
     return out
 
 
@@ -531,16 +587,25 @@ def table(report: dict[str, Any]) -> str:
     lines.append(f"| server memory (MB) | {small['rss_mb_after']:.0f} | {large['rss_mb_after']:.0f} |")
     lines += ["", "| ratio | value |", "| --- | ---: |"]
     lines += [f"| {k} | {v:.2f} |" for k, v in report["ratios"].items()]
-    sync = report["sync"]
-    lines += ["", f"sync: {sync['customers']} customers x 5 contacts in {sync['first_sync_s']:.1f} s "
-              f"({sync['records_per_s']:.0f} records/s, {sync['first_sync_writes']} writes); "
-              f"unchanged re-sync: {sync['resync_reads']} reads, {sync['resync_writes']} writes "
-              f"in {sync['resync_s']:.1f} s"]
+    lines += ["", sync_table(report["sync"])]
     machine = report["machine"]
     lines.append(f"machine: {machine['cpus']} cores, {machine['processor']}, {machine['platform']}, "
                  f"Python {machine['python']}; load: {report['load_generator']}, "
                  f"{report['rounds']} interleaved rounds: rates their median, "
                  "ratios the median of each round's")
+    return "\n".join(lines)
+
+
+def sync_table(syncs: dict[str, dict[str, float]]) -> str:
+    """The sync's rows: one per injected latency."""
+    lines = ["| sync (5 contacts a customer) | customers | workers | records/s | calls | "
+             "effective concurrency | s | re-sync reads | re-sync writes |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for label, sync in syncs.items():
+        lines.append(f"| at {label} | {sync['customers']} | {sync['workers']} | "
+                     f"{sync['records_per_s']:.0f} | {sync['first_sync_calls']} | "
+                     f"{sync['effective_concurrency']:.1f} | {sync['first_sync_s']:.1f} | "
+                     f"{sync['resync_reads']} | {sync['resync_writes']} |")
     return "\n".join(lines)
 
 

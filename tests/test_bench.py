@@ -76,3 +76,27 @@ def test_the_ticket_ratio_sets_many_live_tickets_against_few() -> None:
     assert out[f"{TICKET_OP} with {PRELOADED_TICKETS:,} more live tickets / without"] == \
         pytest.approx(0.5)
     assert f"{TICKET_OP} / noop (large store)" not in out
+
+
+def test_the_sync_reports_its_effective_concurrency_at_each_latency() -> None:
+    from bench.run import sync_table
+
+    def sync(latency: int, calls: int, seconds: float) -> dict:
+        return {"customers": 200, "contacts": 1000, "latency_ms": latency, "workers": 12,
+                "first_sync_s": seconds, "records_per_s": 1200 / seconds,
+                "first_sync_calls": calls, "first_sync_writes": calls - 3,
+                "effective_concurrency": calls * latency / 1000 / seconds, "resync_s": 0.1,
+                "resync_reads": 3, "resync_writes": 0}
+
+    both = measured([100] * 3, [50] * 3)
+    store = {"operations": {NOOP: both, "GetB2BAccount": measured([60] * 3),
+                            **{name: measured([], [20] * 3) for name in WRITES}}}
+    report = {"stores": {"small": store, "large": store},
+              "sync": {"0 ms": sync(0, 1203, 2.0), "20 ms": sync(20, 1203, 3.0),
+                       "50 ms": sync(50, 1200, 6.0)}}
+    out = ratios(report)
+    assert out["sync effective concurrency at 50 ms (12 workers)"] == pytest.approx(10.0)
+    assert out["sync effective concurrency at 20 ms (12 workers)"] == pytest.approx(8.02)
+    assert not any("at 0 ms" in key for key in out)  # no latency: nothing to overlap
+    rows = sync_table(report["sync"]).splitlines()
+    assert len(rows) == 5 and rows[-1].startswith("| at 50 ms | 200 | 12 | 200 | 1200 | 10.0 |")
