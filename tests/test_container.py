@@ -63,7 +63,7 @@ class Podman:
             try:
                 if requests.get(url + "/_mock/health", timeout=1).status_code == 200:
                     return cid, url
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if self("inspect", "--format", "{{.State.Running}}", cid).stdout.strip() != "true":
                 break

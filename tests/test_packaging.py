@@ -84,7 +84,7 @@ def test_the_installed_server_serves_its_spec_and_answers(installed: Path) -> No
             try:
                 if requests.get(url + "/_mock/health", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         ticket = requests.post(url + "/api/platform/applications/authtickets/oauth", json={
             "client_id": "b2b-mock-client", "client_secret": "b2b-mock-secret",

@@ -77,8 +77,8 @@ class ServerProcess:
             try:
                 if requests.get(self.url + "/_mock/health", timeout=1).status_code == 200:
                     return self
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not bound yet, or bound and still loading its store
             time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"b2b-mock did not answer on {self.url} "
