@@ -208,6 +208,16 @@ def test_leaving_out_tenant_uses_the_same_references_and_adds_no_second_admin(
     assert "C000000288" in shown.stdout, shown.stderr
 
 
+
+def test_the_default_tenant_is_known_on_a_server_that_guards_its_operator_api() -> None:
+    """A run without --tenant keys its references as a run naming the tenant would, also where
+    the operator API needs a token (every container), or a changed e-mail would add an Admin."""
+    from sync_client.target import effective_tenant
+
+    with ServerProcess(env={"B2B_MOCK_ADMIN_TOKEN": "guarded", "B2B_MOCK_TENANT": "7"}) as guarded:
+        assert requests.get(guarded.url + "/_mock/journal", timeout=10).status_code == 401
+        assert effective_tenant(guarded.url, None) == (7, "the server's default tenant")
+
 def test_refs_says_where_it_looked_when_it_finds_nothing(server, erp, tmp_path) -> None:
     erp.load(facebook())
     state = tmp_path / "state.json"

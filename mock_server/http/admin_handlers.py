@@ -31,14 +31,16 @@ Reply = tuple[Any, int]
 
 
 async def health() -> Reply:
-    """Whether the mock is up; its settings for those who may use the operator API."""
+    """Whether the mock is up, and the tenant of calls that name none (a client such as
+    b2b-sync keys what it keeps by the tenant it really acts in); where the store lives only
+    for those who may use the operator API."""
     current = current_mock()
     settings = current.settings
-    if not current.guard.open_details(request_scope):
-        return {"status": "ok", "version": __version__}, 200
-    return {"status": "ok", "version": __version__, "auth": settings.auth_enabled,
-            "defaultTenant": settings.default_tenant,
-            "storage": str(settings.db_path) if settings.db_path else "memory"}, 200
+    answer = {"status": "ok", "version": __version__, "auth": settings.auth_enabled,
+              "defaultTenant": settings.default_tenant}
+    if current.guard.open_details(request_scope):
+        answer["storage"] = str(settings.db_path) if settings.db_path else "memory"
+    return answer, 200
 
 
 def reset(body: Any = None) -> Reply:
