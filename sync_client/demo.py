@@ -28,11 +28,22 @@ TENANT = 1
 
 
 class Demo:
-    def __init__(self, url: str, pause: float, step: bool) -> None:
+    def __init__(self, url: str, pause: float, step: bool, admin_token: str | None = None) -> None:
         self.url = url.rstrip("/")
         self.pause = pause
         self.step = step
         self.erp = requests.Session()
+        self.admin = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
+
+    def operator(self, method: str, path: str, **options: Any) -> requests.Response:
+        """A call to the server's operator API, with its token when it needs one."""
+        answer = requests.request(method, self.url + "/_mock" + path, headers=self.admin,
+                                  **options)
+        if answer.status_code in (401, 403):
+            raise SystemExit(f"demo: the server refused its operator API ({answer.status_code}"
+                             f"): {answer.json().get('message', '')} Give its token with "
+                             "--admin-token or B2B_MOCK_ADMIN_TOKEN.")
+        return answer
 
     # ---------------------------------------------------------------- talking to the server
     def say(self, text: str) -> None:
@@ -48,7 +59,9 @@ class Demo:
             time.sleep(self.pause)
 
     def sign_in(self) -> None:
-        answer = self.erp.post(self.url + "/_mock/erp/session", timeout=10)
+        answer = self.erp.post(self.url + "/_mock/erp/session", headers=self.admin, timeout=10)
+        if answer.status_code in (401, 403):
+            self.operator("POST", "/erp/session", timeout=10)  # says what to do
         answer.raise_for_status()
 
     def put(self, entity: str, body: dict[str, Any]) -> None:
@@ -63,7 +76,7 @@ class Demo:
         self.say(f"  ERP  PUT {entity} {json.dumps(shown, ensure_ascii=False)}")
 
     def sync(self, full: bool = False) -> None:
-        answer = requests.post(self.url + "/_mock/sync", json={"tenant": TENANT, "full": full},
+        answer = self.operator("POST", "/sync", json={"tenant": TENANT, "full": full},
                                timeout=600)
         body = answer.json()
         if answer.status_code != 200:
@@ -73,17 +86,17 @@ class Demo:
             self.say(f"       {line}")
 
     def log_rows(self, count: int, action: str) -> None:
-        rows = requests.get(self.url + "/_mock/sync/log", params={"limit": 500},
-                            timeout=10).json()["items"]
+        rows = self.operator("GET", "/sync/log", params={"limit": 500},
+                             timeout=10).json()["items"]
         for row in reversed([r for r in rows if action in r["actionType"]][:count]):
             self.say(f"  log  {row['level']:<5} {row['actionType']:<18} {row['description']}")
 
     def users(self, customer_id: str) -> None:
-        accounts = requests.get(f"{self.url}/_mock/tenants/{TENANT}/accounts",
-                                params={"q": customer_id}, timeout=10).json()["items"]
+        accounts = self.operator("GET", f"/tenants/{TENANT}/accounts",
+                                 params={"q": customer_id}, timeout=10).json()["items"]
         for account in accounts:
-            detail = requests.get(f"{self.url}/_mock/tenants/{TENANT}/accounts/{account['id']}",
-                                  timeout=10).json()
+            detail = self.operator("GET", f"/tenants/{TENANT}/accounts/{account['id']}",
+                                   timeout=10).json()
             state = "active" if account["isActive"] else "INACTIVE"
             self.say(f"  B2B  {account['companyOrOrganization']} (account {account['id']}, "
                      f"{account['approvalStatus']}, {state})")
@@ -105,9 +118,9 @@ class Demo:
             self.say("Resetting the server's data to the fixtures in 5 s (Ctrl-C keeps it; "
                      "--no-reset skips this) ...")
             time.sleep(0 if self.step is False and self.pause == 0 else 5)
-            requests.post(self.url + "/_mock/reset", timeout=30).raise_for_status()
+            self.operator("POST", "/reset", timeout=30).raise_for_status()
             documents = [customer_to_json(c) for c in AcumaticaFileSource(FIXTURES).customers()]
-            requests.post(self.url + "/_mock/seed", json={"erp": documents},
+            self.operator("POST", "/seed", json={"erp": documents},
                           timeout=60).raise_for_status()
         self.sign_in()
 
@@ -180,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause", type=float, default=6.0,
                         help="seconds between scenes (default: %(default)s)")
     parser.add_argument("--step", action="store_true", help="wait for Enter between scenes")
+    parser.add_argument("--admin-token", default=os.environ.get("B2B_MOCK_ADMIN_TOKEN"),
+                        help="the server's operator token, when it requires one "
+                             "(default: $B2B_MOCK_ADMIN_TOKEN)")
     parser.add_argument("--no-reset", dest="reset", action="store_false",
                         help="keep the server's data instead of starting from the fixtures")
     args = parser.parse_args(argv)
@@ -190,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
               "terminal (or give URL=http://host:port)", file=sys.stderr)
         return 2
     try:
-        Demo(args.url, args.pause, args.step).run(args.reset)
+        Demo(args.url, args.pause, args.step, args.admin_token).run(args.reset)
     except KeyboardInterrupt:
         print("\ndemo: stopped", file=sys.stderr)
         return 130

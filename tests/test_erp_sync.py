@@ -4,6 +4,7 @@ the reference id written back, incremental runs, and the command's behaviour at 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -370,11 +371,21 @@ def test_the_log_filters_and_shows_whole_error_texts(tmp_path) -> None:
 
 
 # ---------------------------------------------------------------- the demo
-def test_make_demo_plays_its_scenes_against_a_running_server(server) -> None:
-    done = subprocess.run([sys.executable, "-m", "sync_client.demo", "--url", server.url,
-                           "--pause", "0"], capture_output=True, text=True, timeout=600,
-                          cwd=ROOT)
-    assert done.returncode == 0, done.stderr
+def test_make_demo_plays_its_scenes_against_a_running_server() -> None:
+    """On a server whose operator API wants a token (as a container's does): refused with a
+    sentence saying what to give without it, played through with it."""
+    with ServerProcess(env={"B2B_MOCK_ADMIN_TOKEN": "demo-token"}) as server:
+        demo = [sys.executable, "-m", "sync_client.demo", "--url", server.url, "--pause", "0"]
+        env = {k: v for k, v in os.environ.items() if k != "B2B_MOCK_ADMIN_TOKEN"}
+        refused = subprocess.run(demo, capture_output=True, text=True, timeout=120, cwd=ROOT,
+                                 env=env)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+        assert "--admin-token or B2B_MOCK_ADMIN_TOKEN" in refused.stderr
+        done = subprocess.run(demo, capture_output=True, text=True, timeout=600, cwd=ROOT,
+                              env={**env, "B2B_MOCK_ADMIN_TOKEN": "demo-token"})
+        assert done.returncode == 0, done.stderr
+        log = requests.get(server.url + "/_mock/sync/log", params={"limit": 1000}, timeout=10,
+                           headers={"Authorization": "Bearer demo-token"})
     out = done.stdout
     assert "13 reference ids written to the ERP" in out
     scene_two = out.split("2. In the ERP")[1].split("3. ")[0]
@@ -384,7 +395,6 @@ def test_make_demo_plays_its_scenes_against_a_running_server(server) -> None:
     assert "Customer Location is created/updated successfully." in out
     tailspin = out.split("6. Tailspin")[1]
     assert "INACTIVE" in tailspin and tailspin.rstrip().count("Approved, active") >= 1
-    log = requests.get(server.url + "/_mock/sync/log", params={"limit": 1000}, timeout=10)
     assert any(r["actionType"] == "Customer Location" for r in log.json()["items"])
 
 
