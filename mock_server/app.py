@@ -28,7 +28,7 @@ from . import openapi
 from .admin import seeding
 from .config import Settings
 from .domain.errors import ServiceError
-from .domain.tickets import TicketIssuer
+from .domain.tickets import DEFAULT_CLIENT_SECRET, TicketIssuer
 from .erp.errors import ErpError
 from .erp.sessions import ErpLogin, SessionBook
 from .http import admin_handlers, b2b_handlers, erp_handlers, errors, platform_handlers, validation
@@ -73,12 +73,13 @@ def served_secured(name: str, auth_enabled: bool, default_tenant: int = 1) -> di
 
 def docs_options(name: str, settings: Settings) -> SwaggerUIOptions:
     """Swagger UI for the B2B document only, its Authorize dialog filled in with the mock's
-    client id and secret (they are printed at start-up; the mock guards nothing real)."""
+    client id, and with its secret when that is the public default: a secret of the user's own
+    is shown nowhere, the docs page included (it is typed into the dialog)."""
     arguments: dict[str, Any] = {}
     if settings.auth_enabled:
-        arguments["initOAuth"] = {"clientId": settings.client_id,
-                                  "clientSecret": settings.client_secret,
-                                  "appName": "b2b-mock"}
+        arguments["initOAuth"] = {"clientId": settings.client_id, "appName": "b2b-mock"}
+        if settings.client_secret == DEFAULT_CLIENT_SECRET:
+            arguments["initOAuth"]["clientSecret"] = settings.client_secret
     return SwaggerUIOptions(swagger_ui=name == "b2baccounts", swagger_ui_path="/ui",
                             swagger_ui_template_arguments=arguments)
 
