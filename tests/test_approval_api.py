@@ -17,6 +17,33 @@ def test_a_new_account_is_pending_and_inactive_whatever_the_body_says(api) -> No
     assert [a["id"] for a in listed["items"]] == [account["id"]]
 
 
+
+def test_the_users_sent_with_a_new_account_are_created_the_first_as_admin(api) -> None:
+    account = api.add_account(users=[
+        {"emailAddress": "first@example.com", "firstName": "F", "lastName": "One"},
+        {"emailAddress": "second@example.com", "firstName": "S", "lastName": "Two"}])
+    users = api.get(f"/{account['id']}/users").json()["items"]
+    assert [(u["emailAddress"], [r["roleName"] for r in u["roles"]]) for u in users] == [
+        ("first@example.com", ["Admin"]), ("second@example.com", [])]
+    assert [u["emailAddress"] for u in account["users"]] == ["first@example.com",
+                                                             "second@example.com"]
+    # the same address twice (in any case) is refused, and no account is left behind
+    twice = api.post(json={"companyOrOrganization": "Twice", "externalId": "T2", "users": [
+        {"emailAddress": "dup@example.com", "firstName": "A", "lastName": "A"},
+        {"emailAddress": "DUP@example.com", "firstName": "B", "lastName": "B"}]})
+    assert_error(twice, 409, "ITEM_ALREADY_EXISTS")
+    assert api.get(params={"filter": "externalId eq 'T2'"}).json()["totalCount"] == 0
+
+
+def test_approval_status_sorts_and_filters(api) -> None:
+    pending = api.add_account(externalId="P")
+    approved = api.add_account(externalId="A")
+    api.approve(approved["id"])
+    ordered = api.get(params={"sortBy": "approvalStatus asc"}).json()["items"]
+    assert [a["approvalStatus"] for a in ordered] == ["Approved", "PendingApproval"]
+    ordered = api.get(params={"sortBy": "approvalStatus desc"}).json()["items"]
+    assert [a["id"] for a in ordered] == [pending["id"], approved["id"]]
+
 def test_approval_needs_a_sales_rep(api) -> None:
     account = api.add_account()
     body = assert_error(api.put(f"/{account['id']}/status/approve"), 409,

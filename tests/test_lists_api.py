@@ -59,6 +59,31 @@ def test_filter_on_ids_and_dates(api, companies) -> None:
     assert api.get(params={"filter": "customerSinceDate lt 2000-01-01"}).json()["totalCount"] == 0
 
 
+
+def test_the_documented_flattened_audit_names_and_unquoted_values(api, companies) -> None:
+    """The service's own examples: ``createDate desc`` and ``createBy ne Dave``."""
+    newest_first = api.get(params={"sortBy": "createDate desc"}).json()["items"]
+    dates = [a["auditInfo"]["createDate"] for a in newest_first]
+    assert len(dates) == 5 and dates == sorted(dates, reverse=True)
+    oldest_first = api.get(params={"sortBy": "createDate asc"}).json()["items"]
+    assert [a["auditInfo"]["createDate"] for a in oldest_first] == sorted(dates)
+    assert api.get(params={"filter": "createBy ne Dave"}).json()["totalCount"] == 5
+    assert api.get(params={"filter": "createBy eq Dave"}).json()["totalCount"] == 0
+    created = companies[0]["auditInfo"]["createDate"]
+    assert api.get(params={"filter": f"createDate ge '{created}'"}).json()["totalCount"] == 5
+
+
+def test_an_email_lookup_finds_what_uniqueness_refuses(api) -> None:
+    """One rule of case: the address a duplicate AddUser is refused for is the one a filter
+    finds, in any case."""
+    account = api.add_account()
+    api.add_user(account["id"], email="markz@test.com")
+    assert api.post(f"/{account['id']}/user", json={"b2BUser": {
+        "emailAddress": "MarkZ@Test.com"}}).status_code == 409
+    found = api.get(f"/{account['id']}/users",
+                    params={"filter": "emailAddress eq 'MarkZ@Test.com'"}).json()
+    assert [u["emailAddress"] for u in found["items"]] == ["markz@test.com"]
+
 def test_bad_filters_are_400_naming_the_problem(api, companies) -> None:
     assert_error(api.get(params={"filter": "nmae eq 'x'"}), 400,
                  "MISSING_OR_INVALID_PARAMETER", "unknown field 'nmae'")
