@@ -68,3 +68,78 @@ def test_the_layer_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     module = PACKAGE / "domain" / "users.py"
     assert "mock_server.domain.query.paging.ListQuery" in imports_of(module)
     assert not any(name.startswith("mock_server.store") for name in imports_of(module))
+
+
+def module_imports(path: Path, root: Path) -> set[str]:
+    """The project modules ``path`` imports when it is loaded: its imports at module level,
+    those under ``if TYPE_CHECKING:`` left out (they never run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parts = path.relative_to(root).with_suffix("").parts
+    package = ".".join(parts if parts[-1] == "__init__" else parts[:-1]).removesuffix(
+        ".__init__")
+    found: set[str] = set()
+
+    def visit(nodes: list[ast.stmt]) -> None:
+        for node in nodes:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                continue
+            if isinstance(node, (ast.If, ast.Try)):
+                visit(node.body + node.orelse + [s for h in getattr(node, "handlers", [])
+                                                 for s in h.body])
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+                module = ".".join(p for p in (base, node.module or "") if p)
+                found.add(module)
+                found.update(f"{module}.{alias.name}" for alias in node.names)
+
+    visit(tree.body)
+    return found
+
+
+def import_cycles(root: Path, packages: tuple[str, ...]) -> list[list[str]]:
+    """Every cycle among the modules of ``packages`` under ``root``, each once."""
+    modules: dict[str, Path] = {}
+    for name in packages:
+        for path in (root / name).rglob("*.py"):
+            parts = path.relative_to(root).with_suffix("").parts
+            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {name: sorted(m for m in module_imports(path, root) if m in modules and m != name)
+             for name, path in modules.items()}
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def walk(name: str) -> None:
+        state[name] = 1
+        stack.append(name)
+        for nxt in graph[name]:
+            if state.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                walk(nxt)
+        stack.pop()
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            walk(name)
+    return cycles
+
+
+def test_no_module_imports_itself_back() -> None:
+    """A cycle makes the import order matter and the layers meaningless; importing a package
+    (its ``__init__``) counts."""
+    assert import_cycles(PACKAGE.parent, ("mock_server", "sync_client")) == []
+
+
+def test_the_cycle_check_sees_a_cycle(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("from . import b\n")
+    (tmp_path / "pkg" / "b.py").write_text("from typing import TYPE_CHECKING\n"
+                                           "if TYPE_CHECKING:\n    from . import c\n"
+                                           "from .a import thing\n")
+    (tmp_path / "pkg" / "c.py").write_text("from .b import other\n")
+    assert import_cycles(tmp_path, ("pkg",)) == [["pkg.a", "pkg.b", "pkg.a"]]
