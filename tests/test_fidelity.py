@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fidelity.published_facts import MODELS, OPERATIONS, SECURITY_SCHEMES
+from fidelity.published_facts import MODELS, OPERATIONS, REQUIRED, SECURITY_SCHEMES
 
 from mock_server import openapi
 
@@ -42,14 +42,18 @@ INPUT_MODELS = {"B2BAccountNew": "B2BAccount", "B2BAccountInput": "B2BAccount",
                 "CustomerAttributeUpdate": "CustomerAttribute", "UserRoleInput": "UserRole",
                 "CustomerContactInput": "CustomerContact", "ContactTypeInput": "ContactType",
                 "AddressInput": "CommerceRuntimeAddress", "SalesRepIds": "string",
-                "AccountIds": "integer"}
+                "AccountIds": "integer", "AccountPriorityModelInput": "AccountPriorityModel",
+                "AccountPriorityInput": "AccountPriority"}
 NOT_TAKEN_ON_INPUT: dict[tuple[str, str], str] = {
     **{("B2BAccount", name): "answered by the service, never set by a client"
        for name in ("id", "auditInfo", "commerceSummary", "migrationRequired", "rootAccountId")},
-    **{("B2BAccount", name): "changed by operations of its own (users, contacts, notes, "
-                             "segments, sales reps, hierarchy, approval), not by a body"
-       for name in ("users", "contacts", "notes", "segments", "salesReps", "parentAccountId",
-                    "approvalStatus")},
+    **{("B2BAccount", name): "changed by operations of its own (contacts, notes, segments, "
+                             "sales reps, approval), not by a body"
+       for name in ("contacts", "notes", "segments", "salesReps", "approvalStatus")},
+    **{("B2BAccount", name): "taken by AddAccount (B2BAccountNew); afterwards changed by "
+                             "operations of their own (AddUser, changeparent), not by "
+                             "UpdateAccount's body"
+       for name in ("users", "parentAccountId")},
     ("B2BUser", "userId"): "assigned by the service",
     ("B2BUser", "roles"): "changed by AddUserRoleAsync and RemoveUserRoleAsync (AddUser takes "
                           "them in B2BUserNew)",
@@ -75,7 +79,22 @@ STRICTER_ON_INPUT: dict[tuple[str, str], str] = {
                                   "says a contact needs one",
     ("CustomerContact", "types"): "required, Billing and/or Shipping: the published "
                                   "description says a contact needs a type",
+    ("UserRole", "roleId"): "required: AddUser's roles and the role operations name a role by "
+                            "its id, and a role without one means nothing",
+    ("AccountPriority", "priority"): "required: UpdateAccountPriority without a priority "
+                                     "would change nothing",
+    ("ContactType", "name"): "required, Billing or Shipping: a type without its name means "
+                             "nothing",
 }
+
+
+def _required(document: dict[str, Any], name: str) -> set[str]:
+    schema = document["components"]["schemas"][name]
+    found = set(schema.get("required", []))
+    for part in schema.get("allOf", []):
+        found |= _required(document, part["$ref"].rsplit("/", 1)[-1]) if "$ref" in part \
+            else set(part.get("required", []))
+    return found
 
 
 def _flat(document: dict[str, Any], name: str) -> dict[str, Any]:
@@ -144,6 +163,9 @@ def _same_model(ours: str, published: str, document: dict[str, Any], seen: set[s
     seen.add(published)
     our_fields = {name: _fact(prop) for name, prop in _flat(document, ours).items()}
     expected = MODELS[published]
+    if _required(document, ours) != set(REQUIRED.get(published, ())):
+        differences.append(f"{published}: ours requires {sorted(_required(document, ours))}, "
+                           f"published {sorted(REQUIRED.get(published, ()))}")
     if set(our_fields) != set(expected):
         differences.append(f"{published}: fields {sorted(set(our_fields) ^ set(expected))} "
                            "differ")
@@ -169,6 +191,10 @@ def _input_model(ours: str, published: str, document: dict[str, Any],
             fact = (fact[0], INPUT_MODELS[fact[1]], *fact[2:])
         if fact != published_fact and (published, name) not in STRICTER_ON_INPUT:
             differences.append(f"{ours}.{name}: ours {fact}, published {published_fact}; "
+                               "list it in STRICTER_ON_INPUT if it is meant")
+    for name in sorted(_required(document, ours) - set(REQUIRED.get(published, ()))):
+        if (published, name) not in STRICTER_ON_INPUT:
+            differences.append(f"{ours} requires {name}, the published {published} does not; "
                                "list it in STRICTER_ON_INPUT if it is meant")
     for name in set(expected) - set(our_fields):
         if (published, name) not in NOT_TAKEN_ON_INPUT:
@@ -255,3 +281,17 @@ def test_the_fact_check_sees_a_difference() -> None:
     assert any("B2BUser.isActive" in d for d in differences)
     assert any("UserRole: fields ['roleTags']" in d for d in differences)
     assert any("leaves out B2BUser.localeCode" in d for d in differences)
+
+
+def test_the_fact_check_sees_a_required_field() -> None:
+    """An answer model that requires what the published one does not, and a body that requires
+    a field without a reason listed, are each reported."""
+    document = openapi.served("b2baccounts.yaml")
+    schemas = document["components"]["schemas"]
+    schemas["B2BAccount"]["required"] = ["isActive"]
+    schemas["B2BUserInput"]["required"] = ["firstName"]
+    differences: list[str] = []
+    _same_model("B2BAccount", "B2BAccount", document, set(), differences)
+    _input_model("B2BUserInput", "B2BUser", document, differences)
+    assert "B2BAccount: ours requires ['isActive'], published []" in differences
+    assert any(d.startswith("B2BUserInput requires firstName") for d in differences)
