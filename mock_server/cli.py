@@ -311,12 +311,17 @@ def cmd_expire_tokens(args: argparse.Namespace) -> int:
 def cmd_health(args: argparse.Namespace) -> int:
     import requests
 
-    url = args.url or "http://127.0.0.1:{}".format(
+    url = args.url or os.environ.get(URL_ENV) or "http://127.0.0.1:{}".format(
         config.env_int("B2B_MOCK_PORT", config.DEFAULT_PORT, minimum=1, maximum=65535))
     try:
         answer = requests.get(url.rstrip("/") + "/_mock/health", timeout=args.timeout)
-    except requests.RequestException as exc:
-        print(f"b2b-mock health: {url} does not answer: {exc}", file=sys.stderr)
+    except requests.Timeout:
+        print(f"b2b-mock health: {url} does not answer within {args.timeout:g} s",
+              file=sys.stderr)
+        return 1
+    except requests.RequestException:
+        print(f"b2b-mock health: {url} does not answer (nothing listens there)",
+              file=sys.stderr)
         return 1
     if answer.status_code != 200:
         print(f"b2b-mock health: {url} answered {answer.status_code}", file=sys.stderr)
@@ -480,8 +485,8 @@ def build_parser() -> argparse.ArgumentParser:
     health = sub.add_parser(
         "health", help="exit 0 when a server answers its health check (a container's "
         "HEALTHCHECK)")
-    health.add_argument("--url", help="the server (default: this host, on the port of "
-                                      "B2B_MOCK_PORT or 8080)")
+    health.add_argument("--url", help=f"the server (default: ${URL_ENV}, else this host on "
+                                      "the port of B2B_MOCK_PORT or 8080)")
     health.add_argument("--timeout", type=float, default=3.0)
     health.set_defaults(func=cmd_health)
 
