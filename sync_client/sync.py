@@ -76,14 +76,16 @@ class RunResult:
     def summary(self) -> str:
         done = ", ".join(f"{n} {action}" for action, n in sorted(self.done.items())) or "no changes"
         unmanaged = sum(len(p.unmanaged) for p in self.plans)
-        text = (f"{len(self.plans)} customers: {done}; {self.errors} errors; "
-                f"{self.reads} reads, {self.writes} writes")
+        text = (f"{_count(len(self.plans), 'customer')}: {done}; "
+                f"{_count(self.errors, 'error')}; {_count(self.reads, 'read')}, "
+                f"{_count(self.writes, 'write')}")
         if self.erp_writes:
-            text += f"; {self.erp_writes} reference ids written to the ERP"
+            text += f"; {_count(self.erp_writes, 'reference id')} written to the ERP"
         if self.stopped:
             text += "; stopped before the rest (they sync on the next run)"
         if unmanaged:
-            text += f"; {unmanaged} users match no ERP contact"
+            text += (f"; {_count(unmanaged, 'user')} match{'es' if unmanaged == 1 else ''} no "
+                     "ERP contact")
         return text
 
 
@@ -424,3 +426,8 @@ def make_syncer(url: str, credentials: Credentials, log: SyncLog, refs: RefStore
     session = b2b_session(url, credentials, tenant, site, retry=retry,
                           on_renew=log_token_renewals(log), gate=gate)
     return Syncer(B2BClient(session, url), refs, log, options, stop=stop)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 error``, ``2 errors``: the summary reads as a sentence."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

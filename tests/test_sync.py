@@ -185,7 +185,7 @@ def test_the_cli_runs_logs_and_shows_refs(target) -> None:
                           "--log", str(target.log_path), *common], capture_output=True,
                          text=True, timeout=120)
     assert run.returncode == 1  # the nameless customer was rejected
-    assert "1 AddAccount" in run.stdout and "1 errors" in run.stdout
+    assert "1 AddAccount" in run.stdout and "1 error;" in run.stdout
     assert "companyOrOrganization" in run.stderr
     shown = subprocess.run([sys.executable, "-m", "sync_client", "log", "--log",
                             str(target.log_path)], capture_output=True, text=True, timeout=60)
