@@ -116,8 +116,8 @@ class CustomerSource(Protocol):
 
     ``customers(since)`` reads those changed after ``since`` (an ERP time a source gave out with
     ``read_clock``), or all of them; a source that cannot tell changes reads all. A source that
-    can write the commerce reference id back onto a customer does so in ``write_reference``
-    (False: it cannot).
+    can write the commerce reference id back onto a customer does so in ``write_reference``,
+    which answers the call it made (``PUT <url>``, for the log), or None when it cannot.
     """
 
     name: str
@@ -126,7 +126,7 @@ class CustomerSource(Protocol):
 
     def read_clock(self) -> str | None: ...
 
-    def write_reference(self, customer_id: str, account_id: int) -> bool: ...
+    def write_reference(self, customer_id: str, account_id: int) -> str | None: ...
 
 
 def _contact(raw: dict[str, Any], primary_id: Any) -> Contact:
@@ -208,8 +208,8 @@ class AcumaticaFileSource:
     def read_clock(self) -> str | None:
         return None
 
-    def write_reference(self, customer_id: str, account_id: int) -> bool:
-        return False
+    def write_reference(self, customer_id: str, account_id: int) -> str | None:
+        return None
 
     def _files(self) -> list[Path]:
         if self.path.is_dir():

@@ -155,12 +155,12 @@ class AcumaticaApiSource:
             skip += self.page_size
 
     # ---------------------------------------------------------------- writing
-    def write_reference(self, customer_id: str, account_id: int) -> bool:
+    def write_reference(self, customer_id: str, account_id: int) -> str | None:
         body = {"CustomerID": {"value": customer_id}, "custom": {REFERENCE[0]: {REFERENCE[1]: {
             "type": "CustomStringField", "value": str(account_id)}}}}
         self._json("PUT", f"{self.base}/Customer", json=body, headers={"If-Match": "*"},
                    params={"$select": "CustomerID"})
-        return True
+        return f"PUT {self.base}/Customer"
 
     # ---------------------------------------------------------------- HTTP
     def _json(self, method: str, url: str, **kwargs: Any) -> Any:

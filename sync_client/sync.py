@@ -363,7 +363,7 @@ class Syncer:
             return
         if written:
             result.erp_writes += 1
-            self.log.info("Customer Sync", payload, f"PUT {self.source.name.split('#')[0]}",
+            self.log.info("Customer Sync", payload, written,
                           "Commerce reference ID is updated in the ERP.")
 
     def _log_success(self, step: Step) -> None:

@@ -101,6 +101,9 @@ def test_a_first_run_makes_approved_accounts_with_users_addresses_and_written_ba
     assert ("Customer Location", "Customer Location is created/updated successfully.") in \
         described
     assert ("Customer Sync", "Commerce reference ID is updated in the ERP.") in described
+    assert {r["endpoint"] for r in log.rows
+            if r["description"] == "Commerce reference ID is updated in the ERP."} == {
+        f"PUT {target.server.url}/entity/Default/24.200.001/Customer"}
     assert result.erp_writes == 2
 
 
