@@ -59,15 +59,20 @@ def run(*command: str | Path, cwd: Path, timeout: float = 600, expect: int = 0) 
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment, outside the checkout, with the built wheel installed."""
+@pytest.fixture(scope="module", params=["the built wheel", "pip install ."])
+def installed(request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment, outside the checkout, with b2b-mock installed from its
+    built wheel, or straight from the checkout as ``pip install .`` does (not editable)."""
     place = tmp_path_factory.mktemp("user")
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", place / "dist",
-        ROOT, cwd=place)
-    wheel = next((place / "dist").glob("b2b_mock-*.whl"))
     run(sys.executable, "-m", "venv", place / "venv", cwd=place)
-    run(place / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet", wheel,
+    if request.param == "the built wheel":
+        run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", place / "dist",
+            ROOT, cwd=place)
+        what: Path | str = next((place / "dist").glob("b2b_mock-*.whl"))
+    else:
+        what = ROOT
+    run(place / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet", what,
         "pytest>=8,<10", cwd=place)
     return place
 
