@@ -41,17 +41,22 @@ def imports_of(path: Path) -> set[str]:
     package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
     found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
-            module = ".".join(p for p in (base, node.module or "") if p)
-            found.add(module)
-            found.update(f"{module}.{alias.name}" for alias in node.names)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found |= imported_names(node, package)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id == "open":
             found.add("open")
     return found
+
+
+def imported_names(node: ast.Import | ast.ImportFrom, package: str) -> set[str]:
+    """The absolute names an import statement of a module of ``package`` names: the modules,
+    and for ``from`` imports each name under its module too (it may be a module itself)."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names}
+    base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+    module = ".".join(p for p in (base, node.module or "") if p)
+    return {module, *(f"{module}.{alias.name}" for alias in node.names)}
 
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
@@ -86,13 +91,8 @@ def module_imports(path: Path, root: Path) -> set[str]:
             if isinstance(node, (ast.If, ast.Try)):
                 visit(node.body + node.orelse + [s for h in getattr(node, "handlers", [])
                                                  for s in h.body])
-            elif isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = package.rsplit(".", node.level - 1)[0] if node.level else ""
-                module = ".".join(p for p in (base, node.module or "") if p)
-                found.add(module)
-                found.update(f"{module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.update(imported_names(node, package))
 
     visit(tree.body)
     return found
