@@ -6,6 +6,9 @@ The rules (those of the connector walkthrough, see the README's sync section):
 * each contact that is active and enabled for the connection is an active user, its e-mail its
   user name; the primary contact has the Admin role, the others the default role;
 * a contact that is inactive, disabled or deleted from the ERP has its user removed (softly);
+* contacts sharing an e-mail are one user, the primary's or else the lowest contact id's (the
+  others are ERROR rows); a contact given a user's address takes that user over from the
+  contact that held it, rather than adding a second user with that address;
 * when the primary changes, every role grant comes before every role revocation, so the new
   primary is Admin before the old one stops being it;
 * users that match no contact are left alone and reported, or removed with ``prune``;
@@ -130,6 +133,19 @@ def _match(contacts: list[Contact], users: list[dict[str, Any]],
     return matched
 
 
+def _shadowed(contacts: list[Contact]) -> set[int]:
+    """The synced contacts (in ``contacts``' order) whose e-mail an earlier one already has."""
+    seen: set[str] = set()
+    shadowed: set[int] = set()
+    for contact in contacts:
+        if contact.wanted and contact.usable_email:
+            key = contact.email.casefold()  # type: ignore[union-attr]
+            if key in seen:
+                shadowed.add(contact.contact_id)
+            seen.add(key)
+    return shadowed
+
+
 def plan_customer(customer: Customer, account: dict[str, Any] | None,
                   users: list[dict[str, Any]], refs: dict[int, str],
                   default_role: int = PURCHASER, prune: bool = False,
@@ -147,7 +163,18 @@ def plan_customer(customer: Customer, account: dict[str, Any] | None,
     _plan_account(plan, customer, account)
     _plan_status(plan, customer, account, sales_rep, approve)
     contacts = sorted(customer.contacts, key=lambda c: (not c.primary, c.contact_id))
-    matched = _match(contacts, users, refs)
+    # The contacts to sync pick their users first: a user an earlier run gave to a contact now
+    # inactive, or that shares its e-mail with one before it, goes to the contact that now has
+    # its address rather than being removed and added again (which the service refuses). The
+    # others then find theirs, so that a contact leaving the sync takes its user with it.
+    shadowed = _shadowed(contacts)
+    synced = [c for c in contacts
+              if c.contact_id not in shadowed and c.wanted and c.usable_email]
+    matched = _match(synced, users, refs)
+    taken = {u["userId"] for u in matched.values()}
+    synced_ids = {c.contact_id for c in synced}
+    matched.update(_match([c for c in contacts if c.contact_id not in shadowed | synced_ids],
+                          [u for u in users if u["userId"] not in taken], refs))
     plan.matches = {cid: u["userId"] for cid, u in matched.items()}
     grants: list[Step] = []
     revokes: list[Step] = []

@@ -105,6 +105,36 @@ def test_bad_and_duplicate_emails_are_problems_not_calls() -> None:
     assert "without a usable e-mail" in plan.problems[-1].description  # so no Admin
 
 
+
+def test_a_contact_given_an_email_another_contact_synced_takes_over_its_user() -> None:
+    """Contact 3 was synced as d@fb.com; contact 2, before it, now has the same address: the
+    user is contact 2's (no AddUser the service would refuse as a duplicate), and contact 3 is
+    the one reported."""
+    customer = facebook(contacts=(contact(1, "a@fb.com", primary=True, first="Test",
+                                          last="User"),
+                                  contact(2, "d@fb.com", first="Test", last="User"),
+                                  contact(3, "D@fb.com", first="Test", last="User")))
+    users = [user("u1", "a@fb.com", (1,)), user("u3", "d@fb.com")]
+    plan = plan_customer(customer, account_of(customer), users, {1: "u1", 3: "u3"})
+    assert "AddUser" not in actions(plan)
+    assert plan.matches == {1: "u1", 2: "u3"}
+    assert [(p.level, p.contact_id) for p in plan.problems] == [("ERROR", 3)]
+
+
+def test_a_contact_given_the_address_of_one_leaving_the_sync_takes_over_its_user() -> None:
+    """Contact 3 was synced as d@fb.com and is now disabled; contact 2 now has that address:
+    the user goes to contact 2, neither removed nor added again (the service would refuse the
+    add while the user is there)."""
+    customer = facebook(contacts=(contact(1, "a@fb.com", primary=True, first="Test",
+                                          last="User"),
+                                  contact(2, "d@fb.com", first="Test", last="User"),
+                                  replace(contact(3, "d@fb.com", first="Test", last="User"),
+                                          enabled=False)))
+    users = [user("u1", "a@fb.com", (1,)), user("u3", "d@fb.com")]
+    plan = plan_customer(customer, account_of(customer), users, {1: "u1", 3: "u3"})
+    assert actions(plan) == [] and plan.problems == []
+    assert plan.matches == {1: "u1", 2: "u3"}
+
 def test_unmanaged_users_are_reported_or_pruned() -> None:
     customer = facebook()
     stranger = user("u9", "stranger@fb.com")
