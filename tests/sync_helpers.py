@@ -6,8 +6,10 @@ import itertools
 import json
 from dataclasses import replace
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import requests
 
 from mock_server.testing.process import ServerProcess
@@ -20,6 +22,19 @@ from sync_client.transport import Credentials
 CREDENTIALS = Credentials("b2b-mock-client", "b2b-mock-secret")
 SALES_REP = "5b0e9d19811a4ea99c3588ca64ba61ca"
 BASE = "/api/commerce/customer/b2baccounts"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    """One server per test module that imports this fixture, its journal long enough to count
+    every call of a sync."""
+    with ServerProcess(extra_args=["--journal-size", "100000"]) as running:
+        yield running
+
+
+@pytest.fixture
+def target(server: ServerProcess, tmp_path: Path) -> "Target":
+    return Target(server, tmp_path)
 _tenants = itertools.count(100)
 
 

@@ -23,21 +23,10 @@ from sync_client.log import SyncLog
 from sync_client.refs import RefStore, target_key
 from sync_client.sync import RunResult, SyncOptions, make_syncer
 from sync_helpers import (CREDENTIALS, ERP_ARGS, SALES_REP, ErpTwin, Target, contact, facebook,
-                          location, roles)
+                          location, roles, server, target)  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server():
-    with ServerProcess(extra_args=["--journal-size", "100000"]) as running:
-        yield running
-
-
-@pytest.fixture
-def target(server, tmp_path) -> Target:
-    return Target(server, tmp_path)
 
 
 @pytest.fixture

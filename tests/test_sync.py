@@ -12,24 +12,13 @@ from pathlib import Path
 import pytest
 
 from mock_server.testing.process import ServerProcess
-from sync_helpers import BASE, Target, contact, facebook, roles
+from sync_helpers import BASE, Target, contact, facebook, roles, server, target  # noqa: F401
 from sync_client.erp import AcumaticaFileSource
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "acumatica"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server():
-    with ServerProcess(extra_args=["--journal-size", "100000"]) as running:
-        yield running
-
-
-@pytest.fixture
-def target(server, tmp_path) -> Target:
-    return Target(server, tmp_path)
 
 
 def test_the_walkthrough_customer_becomes_an_account_with_its_primary_admin(target) -> None:

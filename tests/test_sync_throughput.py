@@ -11,16 +11,10 @@ import pytest
 import requests
 
 from mock_server.testing.process import ServerProcess
-from sync_helpers import BASE, Target, contact, facebook, location
+from sync_helpers import BASE, Target, contact, facebook, location, server  # noqa: F401
 from sync_client.erp import Customer
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server():
-    with ServerProcess(extra_args=["--journal-size", "100000"]) as running:
-        yield running
 
 
 def customers(n: int, round_: int = 0) -> list[Customer]:
