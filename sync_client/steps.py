@@ -103,6 +103,15 @@ class Step:
         return ""
 
 
+class _SendsItsBody:
+    """A step whose log shows the body it sends."""
+
+    body: dict[str, Any]
+
+    def payload(self) -> Any:
+        return self.body
+
+
 S = TypeVar("S", bound=type[Step])
 STEPS: dict[str, type[Step]] = {}
 
@@ -115,7 +124,7 @@ def step(cls: S) -> S:
 
 @step
 @dataclass
-class AddAccount(Step):
+class AddAccount(_SendsItsBody, Step):
     action = "AddAccount"
     action_type = "Customer Sync"
     success = "Customer data is created/updated successfully."
@@ -126,13 +135,10 @@ class AddAccount(Step):
         on.account_id = account["id"]
         on.refs.set_account(on.customer_id, account["id"])
 
-    def payload(self) -> Any:
-        return self.body
-
 
 @step
 @dataclass
-class UpdateAccount(Step):
+class UpdateAccount(_SendsItsBody, Step):
     action = "UpdateAccount"
     action_type = "Customer Sync"
     success = "Customer data is created/updated successfully."
@@ -140,9 +146,6 @@ class UpdateAccount(Step):
 
     def apply(self, on: Applying) -> None:
         on.client.update_account(on.account, self.body)
-
-    def payload(self) -> Any:
-        return self.body
 
 
 @step
@@ -199,7 +202,7 @@ class _AttributeStep(Step):
 
 @step
 @dataclass
-class AddAttribute(_AttributeStep):
+class AddAttribute(_SendsItsBody, _AttributeStep):
     action = "AddAttribute"
     success = "Customer Attribute is created/updated successfully."
     body: dict[str, Any] = field(default_factory=dict)
@@ -207,22 +210,16 @@ class AddAttribute(_AttributeStep):
     def apply(self, on: Applying) -> None:
         on.client.add_attribute(on.account, self.body)
 
-    def payload(self) -> Any:
-        return self.body
-
 
 @step
 @dataclass
-class UpdateAttribute(_AttributeStep):
+class UpdateAttribute(_SendsItsBody, _AttributeStep):
     action = "UpdateAttribute"
     success = "Customer Attribute is created/updated successfully."
     body: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, on: Applying) -> None:
         on.client.update_attribute(on.account, self.fqn, self.body)
-
-    def payload(self) -> Any:
-        return self.body
 
 
 @step
@@ -259,7 +256,7 @@ class _ContactStep(Step):
 
 @step
 @dataclass
-class AddUser(_ContactStep):
+class AddUser(_SendsItsBody, _ContactStep):
     action = "AddUser"
     success = "Customer Contact is created/updated successfully."
     body: dict[str, Any] = field(default_factory=dict)
@@ -270,22 +267,16 @@ class AddUser(_ContactStep):
         if self.contact is not None:
             on.refs.set_contact(on.customer_id, self.contact, user["userId"])
 
-    def payload(self) -> Any:
-        return self.body
-
 
 @step
 @dataclass
-class UpdateUser(_ContactStep):
+class UpdateUser(_SendsItsBody, _ContactStep):
     action = "UpdateUser"
     success = "Customer Contact is created/updated successfully."
     body: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, on: Applying) -> None:
         on.client.update_user(on.account, self.user, self.body)
-
-    def payload(self) -> Any:
-        return self.body
 
 
 @step
@@ -352,7 +343,7 @@ class _LocationStep(Step):
 
 @step
 @dataclass
-class AddLocation(_LocationStep):
+class AddLocation(_SendsItsBody, _LocationStep):
     action = "AddLocation"
     success = "Customer Location is created/updated successfully."
     body: dict[str, Any] = field(default_factory=dict)
@@ -362,13 +353,10 @@ class AddLocation(_LocationStep):
         self.contact_ref = made["id"]
         on.refs.set_location(on.customer_id, self.location, made["id"])
 
-    def payload(self) -> Any:
-        return self.body
-
 
 @step
 @dataclass
-class UpdateLocation(_LocationStep):
+class UpdateLocation(_SendsItsBody, _LocationStep):
     action = "UpdateLocation"
     success = "Customer Location is created/updated successfully."
     body: dict[str, Any] = field(default_factory=dict)
@@ -376,9 +364,6 @@ class UpdateLocation(_LocationStep):
     def apply(self, on: Applying) -> None:
         assert self.contact_ref is not None
         on.client.update_contact(on.account, self.contact_ref, self.body)
-
-    def payload(self) -> Any:
-        return self.body
 
 
 @step
