@@ -29,10 +29,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from .erp import ENABLED, REFERENCE, Customer, customer_from_json
-from .transport import (CONNECT_TIMEOUT, EnvironmentOnceSession, Unreachable, cannot_connect,
+from .transport import (CONNECT_TIMEOUT, Unreachable, cannot_connect, gated_session,
                         retry_policy)
 
 DEFAULT_VERSION = "24.200.001"
@@ -106,13 +105,7 @@ class AcumaticaApiSource:
     def customers(self, since: str | None = None) -> list[Customer]:
         self._clock = None
         if since is None:
-            customers = self._all("Customer", expand="Attributes",
-                                  custom=".".join(REFERENCE))
-            contacts = self._all("Contact", filter="BusinessAccount ne null",
-                                 custom=".".join(ENABLED))
-            locations = self._all("CustomerLocation",
-                                  expand="LocationContact,LocationContact/Address")
-            return _assemble(customers, contacts, locations)
+            return _assemble(*self._read(None, "BusinessAccount ne null", None))
         changed = f"LastModifiedDateTime gt datetimeoffset'{since}'"
         ids = {_key(c, "CustomerID") for c in self._all("Customer", filter=changed,
                                                          select="CustomerID")}
@@ -130,20 +123,30 @@ class AcumaticaApiSource:
         locations: list[dict[str, Any]] = []
         for start in range(0, len(ids), KEYS_PER_FILTER):
             batch = ids[start:start + KEYS_PER_FILTER]
-            customers += self._all("Customer", filter=_any_of("CustomerID", batch),
-                                   expand="Attributes", custom=".".join(REFERENCE))
-            contacts += self._all("Contact", filter=_any_of("BusinessAccount", batch),
-                                  custom=".".join(ENABLED))
-            locations += self._all("CustomerLocation", filter=_any_of("Customer", batch),
-                                   expand="LocationContact,LocationContact/Address")
+            read = self._read(_any_of("CustomerID", batch), _any_of("BusinessAccount", batch),
+                              _any_of("Customer", batch))
+            customers += read[0]
+            contacts += read[1]
+            locations += read[2]
         return _assemble(customers, contacts, locations)
 
-    def _all(self, entity: str, **query: str) -> list[dict[str, Any]]:
-        """Every record of a list read, page by page."""
+    def _read(self, customers: str | None, contacts: str | None, locations: str | None
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """Customers, contacts and locations matching the three filters, each with what a sync
+        needs of it (one place, so a full and an incremental read read alike)."""
+        return (self._all("Customer", filter=customers, expand="Attributes",
+                          custom=".".join(REFERENCE)),
+                self._all("Contact", filter=contacts, custom=".".join(ENABLED)),
+                self._all("CustomerLocation", filter=locations,
+                          expand="LocationContact,LocationContact/Address"))
+
+    def _all(self, entity: str, **query: str | None) -> list[dict[str, Any]]:
+        """Every record of a list read, page by page (a query option given as None is left
+        out)."""
         found: list[dict[str, Any]] = []
         skip = 0
         while True:
-            params = {f"${k}": v for k, v in query.items()}
+            params = {f"${k}": v for k, v in query.items() if v is not None}
             params.update({"$top": str(self.page_size), "$skip": str(skip)})
             page = self._json("GET", f"{self.base}/{entity}", params=params)
             if not isinstance(page, list):
@@ -190,11 +193,7 @@ class AcumaticaApiSource:
 
 
 def _session(retry_for: float | None = None) -> requests.Session:
-    session = EnvironmentOnceSession()
-    adapter = HTTPAdapter(max_retries=retry_policy() if retry_for is None
-                          else retry_policy(deadline=retry_for))
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+    session = gated_session(retry_policy(deadline=retry_for), None)
     session.headers.update({"Accept": "application/json"})
     return session
 

@@ -321,9 +321,9 @@ def _plan_locations(plan: Plan, customer: Customer, existing: list[dict[str, Any
         if current is None:
             plan.steps.append(AddLocation("new location", body=wanted,
                                           location=location.location_id))
-        elif _differs(wanted, current):
+        elif changed := _differs(wanted, current):
             plan.steps.append(UpdateLocation(
-                f"changed in the ERP: {', '.join(_differs(wanted, current))}", body=wanted,
+                f"changed in the ERP: {', '.join(changed)}", body=wanted,
                 location=location.location_id, contact_ref=current["id"]))
     present = {loc.location_id for loc in customer.locations}
     for location_id, contact_id in sorted(refs.items()):

@@ -100,13 +100,13 @@ class Syncer:
     """Syncs customers into one B2B target through ``client``."""
 
     def __init__(self, client: B2BClient, refs: RefStore, log: SyncLog,
-                 options: SyncOptions | None = None, source: CustomerSource | None = None,
+                 options: SyncOptions | None = None,
                  stop: Callable[[], bool] | None = None) -> None:
         self.client = client
         self.refs = refs
         self.log = log
         self.options = options or SyncOptions()
-        self.source = source
+        self.source: CustomerSource | None = None  # the one run_source reads, written back to
         self.stop = stop or (lambda: False)
         self._source_lock = threading.Lock()  # an ERP source is one session: one call at a time
         self._abort = threading.Event()  # the run ends at once (the service is unreachable)
@@ -421,8 +421,7 @@ def make_syncer(url: str, credentials: Credentials, log: SyncLog, refs: RefStore
     ``retry_for``: seconds to keep retrying a call (the transport's default when None);
     ``max_rate``: calls per second its workers together never pass."""
     gate = RateGate(max_rate)
-    retry = retry_policy(deadline=retry_for, gate=gate) if retry_for is not None \
-        else retry_policy(gate=gate)
+    retry = retry_policy(deadline=retry_for, gate=gate)
     session = b2b_session(url, credentials, tenant, site, retry=retry,
                           on_renew=log_token_renewals(log), gate=gate)
     return Syncer(B2BClient(session, url), refs, log, options, stop=stop)

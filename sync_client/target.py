@@ -16,8 +16,7 @@ import requests
 _TENANT_HOST = re.compile(r"^t(\d+)(?:-s\d+)?\.", re.IGNORECASE)
 
 
-def effective_tenant(url: str, tenant: int | None,
-                     session: requests.Session | None = None) -> tuple[int | None, str]:
+def effective_tenant(url: str, tenant: int | None) -> tuple[int | None, str]:
     """The tenant a run at ``url`` acts in, and how it was found out."""
     if tenant is not None:
         return tenant, "--tenant"
@@ -26,7 +25,7 @@ def effective_tenant(url: str, tenant: int | None,
     if named:
         return int(named.group(1)), "the host name"
     try:
-        answer = (session or requests).get(url.rstrip("/") + "/_mock/health", timeout=5)
+        answer = requests.get(url.rstrip("/") + "/_mock/health", timeout=5)
         if answer.status_code == 200:
             default = answer.json().get("defaultTenant")
             if isinstance(default, int):

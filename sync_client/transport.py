@@ -223,8 +223,10 @@ class DeadlineRetry(Retry):
         return retry
 
 
-def retry_policy(total: int = 8, backoff: float = 0.2, deadline: float = RETRY_DEADLINE,
+def retry_policy(total: int = 8, backoff: float = 0.2, deadline: float | None = None,
                  gate: RateGate | None = None) -> Retry:
+    """The retries of every call; ``deadline`` (seconds) defaults to ``RETRY_DEADLINE``."""
+    deadline = RETRY_DEADLINE if deadline is None else deadline
     return DeadlineRetry(
         total=total, connect=total, read=2, status=total, other=0,
         status_forcelist=RETRY_STATUSES,
@@ -400,7 +402,7 @@ def b2b_session(base_url: str, credentials: Credentials, tenant: int | None = No
                 gate: RateGate | None = None) -> requests.Session:
     """A session for ``base_url`` (a host, to which ``/api/...`` is appended); its calls pass
     ``gate`` when one is given (``retry`` should then be a ``retry_policy`` with the same)."""
-    session = _gated_session(retry or retry_policy(gate=gate), gate)
+    session = gated_session(retry or retry_policy(gate=gate), gate)
     session.headers.update({"Accept": "application/json", "x-vol-dataview-mode": "LIVE"})
     if tenant is not None:
         session.headers["x-vol-tenant"] = str(tenant)
@@ -408,13 +410,14 @@ def b2b_session(base_url: str, credentials: Credentials, tenant: int | None = No
         session.headers["x-vol-site"] = str(site)
     # Tickets are fetched through a session of their own, used under the ticket's lock only,
     # so that a renewal never shares a session with a call of another thread.
-    tickets = _gated_session(retry or retry_policy(gate=gate), gate)
+    tickets = gated_session(retry or retry_policy(gate=gate), gate)
     session.auth = TicketAuth(tickets, base_url.rstrip("/") + TICKET_PATH, credentials,
                               on_renew=on_renew)
     return session
 
 
-def _gated_session(retry: Retry, gate: RateGate | None) -> EnvironmentOnceSession:
+def gated_session(retry: Retry, gate: RateGate | None) -> EnvironmentOnceSession:
+    """A session retrying as ``retry`` says, every call through ``gate`` (none: ungated)."""
     session = EnvironmentOnceSession()
     adapter = GatedAdapter(gate, max_retries=retry)
     session.mount("http://", adapter)
