@@ -13,8 +13,12 @@ LOCATION_FIELDS = ("LocationID", "LocationName", "Active", "Default", "LastModif
 
 
 def overview(call: ErpCall) -> list[dict[str, Any]]:
-    contacts = views(call, "Contact")
-    locations = views(call, "CustomerLocation")
+    contacts: dict[Any, list[dict[str, Any]]] = {}
+    for contact in views(call, "Contact"):
+        contacts.setdefault(contact.get("BusinessAccount"), []).append(contact)
+    locations: dict[Any, list[dict[str, Any]]] = {}
+    for location in views(call, "CustomerLocation"):
+        locations.setdefault(location.get("Customer"), []).append(location)
     found = []
     for customer in views(call, "Customer"):
         own = customer["CustomerID"]
@@ -27,11 +31,11 @@ def overview(call: ErpCall) -> list[dict[str, Any]]:
             "contacts": [{**{k: c.get(k) for k in CONTACT_FIELDS},
                           "commerceEnabled": bool(((c.get("custom") or {}).get("Contact") or {})
                                                   .get("UsrCommerceEnabled"))}
-                         for c in contacts if c.get("BusinessAccount") == own],
+                         for c in contacts.get(own, [])],
             "locations": [{**{k: loc.get(k) for k in LOCATION_FIELDS},
                            "city": ((loc.get("LocationContact") or {}).get("Address") or {})
                            .get("City"),
                            "email": (loc.get("LocationContact") or {}).get("Email")}
-                          for loc in locations if loc.get("Customer") == own],
+                          for loc in locations.get(own, [])],
         })
     return found

@@ -74,14 +74,14 @@ def list_records(call: ErpCall, entity_name: str, query: Query) -> list[Doc]:
     entity = call.catalog.entity(entity_name)
     node = _answer_tree(entity, query)
     custom = _custom_names(entity, query.custom)
-    predicate = _predicate(call, entity, query.filter)
+    predicate = _predicate(entity, query.filter)
     found: list[Doc] = []
     wanted = None if query.top is None else query.skip + query.top
     with call.store.lock:
         for doc in sorted(call.store.docs(entity.table), key=lambda d: _sort_key(entity, d)):
             if wanted is not None and len(found) >= wanted:
                 break
-            view = _view(call, entity, doc)
+            view = _view(call, entity, doc, "Contacts" in node.children)
             if predicate is None or predicate(view):
                 found.append(view)
     answered = found[query.skip:]
@@ -93,10 +93,11 @@ def get_record(call: ErpCall, entity_name: str, keys: list[str], query: Query) -
     entity = call.catalog.entity(entity_name)
     node = _answer_tree(entity, query)
     custom = _custom_names(entity, query.custom)
-    predicate = _predicate(call, entity, query.filter)
+    predicate = _predicate(entity, query.filter)
     with call.store.lock:
         doc = _by_path_keys(call, entity, keys)
-        view = _view(call, entity, doc) if doc is not None else None
+        view = _view(call, entity, doc, "Contacts" in node.children) if doc is not None \
+            else None
     if view is None or (predicate is not None and not predicate(view)):
         raise no_entity()
     return _present(call, entity, view, node, custom, 1)
@@ -166,7 +167,7 @@ def put_record(call: ErpCall, entity_name: str, sent: Doc, query: Query,
         saved = _put_changed(tx, call, entity.name, current, updated)
         _after_put(call, tx, entity, current, saved)
     with call.store.lock:
-        view = _view(call, entity, saved)
+        view = _view(call, entity, saved, "Contacts" in node.children)
     return _present(call, entity, view, node, custom, 1)
 
 
@@ -193,7 +194,7 @@ def _find_for_put(call: ErpCall, entity: Entity, sent: Doc, query: Query,
             raise no_entity()  # a numbered key names an existing record only
         return found
     if query.filter:
-        predicate = _predicate(call, entity, query.filter)
+        predicate = _predicate(entity, query.filter)
         assert predicate is not None
         for doc in sorted(call.store.docs(entity.table), key=lambda d: _sort_key(entity, d)):
             if predicate(_view(call, entity, doc)):
@@ -331,9 +332,7 @@ def _fill_new(call: ErpCall, tx: Writes, entity: Entity, doc: Doc, errors: dict[
     elif entity.table.endswith("/contact"):
         if not doc.get("LastName"):
             errors["LastName"] = "'Last Name' cannot be empty."
-        doc.setdefault("Active", True)
     elif entity.table.endswith("/location"):
-        doc.setdefault("Active", True)
         doc.setdefault("LocationName", doc.get("LocationID"))
         doc["Default"] = bool(doc.get("Default"))
         doc["locationKey"] = tx.next_id(entity.table, 1)
@@ -346,10 +345,10 @@ def _check_relations(call: ErpCall, entity: Entity, doc: Doc, errors: dict[str, 
     customers = _table(call, "Customer")
     if entity.table.endswith("/contact") and doc.get("BusinessAccount"):
         if not call.store.lookup(customers, "CustomerID", doc["BusinessAccount"]):
-            errors["BusinessAccount"] = f"'Business Account' cannot be found in the system."
+            errors["BusinessAccount"] = "'Business Account' cannot be found in the system."
     if entity.table.endswith("/location") and doc.get("Customer"):
         if not call.store.lookup(customers, "CustomerID", doc["Customer"]):
-            errors["Customer"] = f"'Customer' cannot be found in the system."
+            errors["Customer"] = "'Customer' cannot be found in the system."
     if entity.table.endswith("/customer") and doc.get("PrimaryContactID") is not None:
         contact = call.store.get(_table(call, "Contact"), doc["PrimaryContactID"])
         if contact is None or contact.get("BusinessAccount") != doc.get("CustomerID"):
@@ -376,7 +375,7 @@ def _after_put(call: ErpCall, tx: Writes, entity: Entity, before: Doc | None,
                     _put_changed(tx, call, "CustomerLocation", other, {**other, "Default": False})
         elif not any(d.get("Default") for d in siblings):
             if before is not None and before.get("Default"):
-                raise refused(_with_errors({}, {}), "A customer needs a default location; "
+                raise refused({}, "A customer needs a default location; "
                               "make another location the default first.")
             _put_changed(tx, call, "CustomerLocation", saved, {**saved, "Default": True})
 
@@ -479,9 +478,10 @@ def _by_path_keys(call: ErpCall, entity: Entity, keys: list[str]) -> Doc | None:
 
 
 # ------------------------------------------------------------------ views and answers
-def _view(call: ErpCall, entity: Entity, doc: Doc) -> Doc:
+def _view(call: ErpCall, entity: Entity, doc: Doc, with_contacts: bool = False) -> Doc:
     """A stored record with what the ERP works out: its NoteID, a contact's DisplayName and
-    Status, a location's Status, a customer's LocationName and Contacts."""
+    Status, a location's Status, a customer's LocationName, and its Contacts when the answer
+    expands them (``$filter`` cannot name a detail entity, so nothing else reads them)."""
     view = dict(doc)
     view["NoteID"] = doc["id"]
     if entity.table.endswith("/contact"):
@@ -497,6 +497,8 @@ def _view(call: ErpCall, entity: Entity, doc: Doc) -> Doc:
                         if (d := call.store.get(locations, i)) is not None and d.get("Default")),
                        None)
         view["LocationName"] = default.get("LocationName") if default else None
+        if not with_contacts:
+            return view
         found = [c for i in call.store.lookup(contacts, "BusinessAccount", doc["CustomerID"])
                  if (c := call.store.get(contacts, i)) is not None]
         view["Contacts"] = [{"id": c["id"], "ContactID": c["ContactID"],
@@ -610,7 +612,7 @@ def _sent_custom(entity: Entity, sent: Doc) -> set[str]:
             for name in fields if f"{view}.{name}" in entity.custom}
 
 
-def _predicate(call: ErpCall, entity: Entity, text: str | None) -> Predicate | None:
+def _predicate(entity: Entity, text: str | None) -> Predicate | None:
     if not text:
         return None
     return FilterParser(text, lambda path: _getter(entity, path)).parse()

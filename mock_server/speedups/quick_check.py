@@ -10,7 +10,6 @@ does not know (``oneOf``, ``not``, ...) get no shortcut at all.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from jsonschema import Draft4Validator

@@ -34,7 +34,7 @@ def _kept(cache: dict[int, tuple[dict[str, Any], T]], definition: dict[str, Any]
 def compiled_validator(definition: dict[str, Any],
                        kind: Any = ParameterSchemaValidator) -> Draft4Validator:
     """The jsonschema validator of a definition (``kind``: Connexion's request validator for
-    bodies, plain draft 4 for parameters)."""
+    bodies, ours for parameters: draft 4 with ECMA patterns)."""
     return _kept(_validators, definition,
                  lambda d: kind(copy.deepcopy(d), format_checker=FORMAT_CHECKER))
 
