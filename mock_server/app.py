@@ -100,7 +100,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     if store is None:
         store = open_store(settings.db_path)
         if settings.seed_path is not None and seeding.is_empty(store):
-            seeding.load_seed(store, catalog, settings.seed_path, settings.default_tenant)
+            seeding.load_seed(store, catalog, settings.seed_path, settings.default_tenant,
+                              erp_catalog())
         if settings.erp_seed_path is not None and seeding.erp_is_empty(store):
             seeding.load_erp_seed(store, erp_catalog(), settings.erp_seed_path)
     tickets = TicketIssuer(settings.client_id, settings.client_secret, settings.token_lifetime)

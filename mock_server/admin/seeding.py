@@ -10,6 +10,7 @@ ERP twin (``mock_server.erp.bundles``), which ``--erp-seed`` also reads from a f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,12 @@ def read_seed_file(path: str | Path) -> Any:
         raise bad_request(f"the seed file {path} is not JSON the mock reads ({exc})") from None
 
 
-def load_seed(store: Store, catalog: Catalog, path: str | Path,
-              default_tenant: int) -> dict[str, int]:
+def load_seed(store: Store, catalog: Catalog, path: str | Path, default_tenant: int,
+              erp_catalog: ErpCatalog) -> dict[str, int]:
     """Add everything in the seed file; returns how many accounts and users were added."""
     data = read_seed_file(path)
     try:
-        return load_seed_data(store, catalog, data, default_tenant)
+        return load_seed_data(store, catalog, data, default_tenant, erp_catalog)
     except ServiceError as exc:
         raise bad_request(f"the seed file {path} is refused: {exc.message}") from None
 
@@ -86,22 +87,29 @@ def _kind(value: Any) -> str:
 
 
 def load_seed_data(store: Store, catalog: Catalog, data: Any, default_tenant: int,
-                   erp_catalog: ErpCatalog | None = None) -> dict[str, int]:
+                   erp_catalog: ErpCatalog) -> dict[str, int]:
     """Add the seed document's data, all or nothing.
 
     The seed is first played on an in-memory copy of the store, so a rule it breaks halfway
     (a duplicate e-mail, say) is reported before anything is stored.
     """
     check_shape(data)
+    return _rehearsed(store, lambda into: _load(into, catalog, data, default_tenant,
+                                                erp_catalog))
+
+
+def _rehearsed(store: Store, play: Callable[[Store], dict[str, int]]) -> dict[str, int]:
+    """``play`` on an in-memory copy of the store first, then, if it went through, on the
+    store itself: a seed is loaded whole or not at all."""
     with store.lock:
         rehearsal = Store(layout=store.layout)
         rehearsal.replace(store.dump())
         try:
-            _load(rehearsal, catalog, data, default_tenant, erp_catalog)
+            play(rehearsal)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise bad_request(f"the seed holds a value of the wrong kind: "
                               f"{shown(repr(exc))}") from None
-        return _load(store, catalog, data, default_tenant, erp_catalog)
+        return play(store)
 
 
 # How a seed's approval status is reached from a new (pending) account.
@@ -111,12 +119,10 @@ _NOT_FIELDS = ("users", "salesReps", "approvalStatus", "contacts")
 
 
 def _load(store: Store, catalog: Catalog, data: Any, default_tenant: int,
-          erp_catalog: ErpCatalog | None = None) -> dict[str, int]:
+          erp_catalog: ErpCatalog) -> dict[str, int]:
     counts = {"accounts": 0, "users": 0, "contacts": 0}
     for part in data if isinstance(data, list) else [data]:
         if part.get("erp") is not None:
-            if erp_catalog is None:
-                raise ValueError("this seed cannot load ERP data")
             for name, count in _load_erp(store, erp_catalog, part["erp"]).items():
                 key = "erp" + name.capitalize()
                 counts[key] = counts.get(key, 0) + count
@@ -179,11 +185,7 @@ def read_erp_documents(path: str | Path) -> list[dict[str, Any]]:
 def load_erp_seed(store: Store, erp_catalog: ErpCatalog, path: str | Path) -> dict[str, int]:
     """Load the ERP twin from customer documents (all or nothing, as a seed is)."""
     documents = read_erp_documents(path)
-    with store.lock:
-        rehearsal = Store(layout=store.layout)
-        rehearsal.replace(store.dump())
-        _load_erp(rehearsal, erp_catalog, documents)
-        return _load_erp(store, erp_catalog, documents)
+    return _rehearsed(store, lambda into: _load_erp(into, erp_catalog, documents))
 
 
 def erp_is_empty(store: Store) -> bool:
