@@ -31,8 +31,8 @@ class MockState:
     catalog: Catalog
     erp_catalog: ErpCatalog
     erp_sessions: SessionBook
+    sync_runner: SyncRunner
     journal: Journal = field(default_factory=Journal)
     faults: FaultBook = field(default_factory=FaultBook)
-    sync_runner: SyncRunner | None = None
     guard: OperatorGuard = field(default_factory=OperatorGuard)
 

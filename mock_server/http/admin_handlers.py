@@ -51,8 +51,7 @@ def reset(body: Any = None) -> Reply:
     if not isinstance(body, dict):
         raise bad_request('the reset body must be a JSON object: {"tenant": N}')
     if body.get("tenant") is None:
-        if current_mock().sync_runner is not None:
-            current_mock().sync_runner.forget()  # type: ignore[union-attr]
+        current_mock().sync_runner.forget()
         return {"droppedTables": store.drop_tables(lambda name: True)}, 200
     scope = Scope(body["tenant"])
     return {"droppedTables": store.drop_tables(scope.owns)}, 200
@@ -211,7 +210,6 @@ def _own_url() -> str:
 async def run_sync(body: Any = None) -> Reply:
     current = current_mock()
     runner = current.sync_runner
-    assert runner is not None
     body = body if isinstance(body, dict) else {}
     if runner.busy:
         raise ServiceError(409, "A sync is running already; try again when it is done",
@@ -227,5 +225,4 @@ async def run_sync(body: Any = None) -> Reply:
 
 def get_sync_log(limit: int = 200) -> Reply:
     runner = current_mock().sync_runner
-    assert runner is not None
     return {"items": runner.log(limit), "path": str(runner.log_path)}, 200
