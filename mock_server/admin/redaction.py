@@ -28,9 +28,10 @@ SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "s
 # Words of which a text holds one if it holds a secret (bodies without any are kept unread).
 _WORDS = (b"secret", b"token", b"password", b"session", b"aspxauth", b"authorization",
           b"cookie")
-# Answers of the service's data operations are the store's documents: a secret among them is
-# masked when the journal is read rather than looked for in every answer as it is recorded.
-DATA_PATHS = ("/api/commerce/",)
+# Answers of the service's and the ERP twin's data operations are the store's documents: a
+# secret among them is masked when the journal is read rather than looked for in every answer
+# as it is recorded.
+DATA_PATHS = ("/api/commerce/", "/entity/")
 _NAME = r"[A-Za-z_.\-]*(?:secret|token|password|sessionid|aspxauth|authorization|cookie)"
 # "name": "value" or "name": 123 in JSON text that is not valid JSON
 _JSON_PAIR = re.compile(r'(?i)("' + _NAME + r'"\s*:\s*)("(?:[^"\\]|\\.)*"|[-\w.+]+)')
