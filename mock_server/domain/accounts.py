@@ -103,7 +103,7 @@ def present(call: Call, doc: dict[str, Any], with_users: bool = True) -> dict[st
     Stored documents are never changed in place, so they go out uncopied.
     """
     body = {**DEFAULTS, **MANAGED, "rootAccountId": doc["id"], **doc}
-    body["approvalStatus"] = _state(doc)
+    body["approvalStatus"] = approval_status(doc)
     body["isActive"] = body["approvalStatus"] == APPROVED
     if with_users:
         body["users"] = [users.present(user)
@@ -160,9 +160,9 @@ def update_account(call: Call, account_id: int, body: dict[str, Any]) -> dict[st
     fields = _check_fields(call, body)
     with call.store.transaction() as tx:
         doc = editable_account(call, account_id)
-        active = _state(doc) == APPROVED
+        active = approval_status(doc) == APPROVED
         if body.get("isActive") is not None and body["isActive"] != active:
-            raise conflict(f"B2B account {account_id} is {_state(doc)}: isActive follows the "
+            raise conflict(f"B2B account {account_id} is {approval_status(doc)}: isActive follows the "
                            "approval status; change it with PUT .../status/enable or "
                            "disable", accountId=account_id)
         if "externalId" in fields:
@@ -201,7 +201,7 @@ def _filtered(call: Call, table: str, matching: Filter | None) -> list[dict[str,
 
 
 # ---------------------------------------------------------------- approval
-def _state(doc: dict[str, Any]) -> str:
+def approval_status(doc: dict[str, Any]) -> str:
     """The account's approval status (an account stored before approval existed counts as
     approved when it was active, disabled when not)."""
     state: str | None = doc.get("approvalStatus")
@@ -218,7 +218,7 @@ def change_status(call: Call, account_id: int, action: str) -> dict[str, Any]:
     applies_to, leads_to = TRANSITIONS[action]
     with call.store.transaction() as tx:
         doc = editable_account(call, account_id)
-        state = _state(doc)
+        state = approval_status(doc)
         if state not in applies_to:
             raise conflict(f"B2B account {account_id} is {state}: '{action}' applies to an "
                            f"account that is {' or '.join(applies_to)}",
@@ -366,7 +366,7 @@ def accounts_of_user(call: Call, email: str | None, user_name: str | None,
     with call.store.lock:
         found = []
         for doc in call.store.docs(call.scope.accounts):
-            if not all_accounts and _state(doc) != APPROVED:
+            if not all_accounts and approval_status(doc) != APPROVED:
                 continue
             table = call.scope.users(doc["id"])
             holders = (call.store.get(table, doc_id)

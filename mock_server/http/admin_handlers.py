@@ -22,7 +22,6 @@ from ..domain.tenancy import Scope, scope_of_table
 from ..erp.overview import overview
 from ..erp.records import ErpCall
 from ..erp.sessions import AUTH_COOKIE, SESSION_COOKIE
-from ..service import b2b_catalog
 from .context import current as current_mock, json_body
 from .streaming import streamed_json
 
@@ -140,11 +139,10 @@ def list_tenants() -> Reply:
 
 def _summary(store: Any, scope: Scope, doc: dict[str, Any]) -> dict[str, Any]:
     people = store.docs(scope.users(doc["id"]))
-    presented = accounts.present(Call(store, b2b_catalog(), scope), doc, with_users=False)
+    status = accounts.approval_status(doc)
     return {"id": doc["id"], "companyOrOrganization": doc.get("companyOrOrganization"),
-            "externalId": doc.get("externalId"), "isActive": presented["isActive"],
-            "approvalStatus": presented["approvalStatus"],
-            "parentAccountId": presented["parentAccountId"],
+            "externalId": doc.get("externalId"), "isActive": status == accounts.APPROVED,
+            "approvalStatus": status, "parentAccountId": doc.get("parentAccountId"),
             "users": sum(1 for u in people if not u.get("isRemoved")),
             "removedUsers": sum(1 for u in people if u.get("isRemoved")),
             "updateDate": (doc.get("auditInfo") or {}).get("updateDate")}
