@@ -24,16 +24,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.run import rss_mb, ticket  # noqa: E402
 from mock_server.testing.process import ServerProcess  # noqa: E402
-
-TICKET = "/api/platform/applications/authtickets/oauth"
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def write_store(path: Path, accounts: int) -> None:
@@ -79,9 +71,7 @@ def main() -> int:
         db = Path(tmp) / "store.json"
         write_store(db, args.accounts)
         with ServerProcess(db, extra_args=list(args.extra)) as server:
-            token = requests.post(server.url + TICKET, timeout=30, json={
-                "client_id": "b2b-mock-client", "client_secret": "b2b-mock-secret"}).json()[
-                "access_token"]
+            token = ticket(server.url)
             if args.what == "state":
                 path = "/_mock/state"
                 headers = ""
