@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from . import attributes, audit, custom_roles, users
+from . import attributes, audit, contacts, custom_roles, users
 from .call import Call
 from .errors import already_exists, bad_request, conflict, not_found, shown
 from .ports import Writes
@@ -108,9 +108,7 @@ def present(call: Call, doc: dict[str, Any], with_users: bool = True) -> dict[st
     if with_users:
         body["users"] = [users.present(user)
                          for user in call.store.docs(call.scope.users(doc["id"]))]
-    contact_ids = call.store.lookup(call.scope.contacts, "accountId", doc["id"])
-    body["contacts"] = [call.store.get(call.scope.contacts, contact_id)
-                        for contact_id in contact_ids]
+    body["contacts"] = contacts.of_account(call, doc["id"])
     return body
 
 

@@ -63,7 +63,8 @@ _EMPTY_ADDRESS: dict[str, Any] = {
 _EMPTY_PHONES: dict[str, Any] = {"home": None, "mobile": None, "work": None}
 
 
-def _of_account(call: Call, account_id: int) -> list[dict[str, Any]]:
+def of_account(call: Call, account_id: int) -> list[dict[str, Any]]:
+    """The stored contacts of an account, in the order they were added."""
     ids = call.store.lookup(call.scope.contacts, "accountId", account_id)
     found = (call.store.get(call.scope.contacts, contact_id) for contact_id in ids)
     return [doc for doc in found if doc is not None]
@@ -94,7 +95,7 @@ def add(call: Call, account_id: int, body: dict[str, Any]) -> dict[str, Any]:
     with call.store.transaction() as tx:
         stored_account(call, account_id)
         contact = _new(call, tx, account_id, body)
-        _take_primaries(call, tx, account_id, contact, _of_account(call, account_id))
+        _take_primaries(call, tx, account_id, contact, of_account(call, account_id))
         tx.put(call.scope.contacts, contact["id"], contact)
     return contact
 
@@ -103,7 +104,7 @@ def replace_all(call: Call, account_id: int, bodies: list[dict[str, Any]]) -> di
     """Make ``bodies`` the account's contacts (the ones it had are deleted)."""
     with call.store.transaction() as tx:
         stored_account(call, account_id)
-        for old in _of_account(call, account_id):
+        for old in of_account(call, account_id):
             tx.delete(call.scope.contacts, old["id"])
         made: list[dict[str, Any]] = []
         for body in bodies:
@@ -139,7 +140,7 @@ def update(call: Call, account_id: int, contact_id: int, body: dict[str, Any]) -
         old = _stored(call, account_id, contact_id)
         contact = {"id": contact_id, "accountId": account_id, **_checked(body),
                    "auditInfo": audit.updated(old.get("auditInfo"), call.actor)}
-        _take_primaries(call, tx, account_id, contact, _of_account(call, account_id))
+        _take_primaries(call, tx, account_id, contact, of_account(call, account_id))
         tx.put(call.scope.contacts, contact_id, contact)
     return contact
 
@@ -155,7 +156,7 @@ def list_contacts(call: Call, account_id: int, query: ListQuery) -> dict[str, An
     predicate = predicate_for(query, fields)
     with call.store.lock:
         stored_account(call, account_id)
-        docs = _of_account(call, account_id)
+        docs = of_account(call, account_id)
     if predicate is not None:
         docs = [doc for doc in docs if predicate.matches(doc)]
     return page(docs, query, fields, TEXT_FIELDS)
