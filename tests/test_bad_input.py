@@ -222,19 +222,6 @@ def test_odd_text_in_the_query_path_and_headers(client, api) -> None:
     assert response.status_code < 500
 
 
-
-@pytest.mark.parametrize("path", ["/salesrep/%0A%13abc", "/1001%0A", "/%0D%0A/users",
-                                  "/1001/users/%00"])
-def test_a_control_character_in_the_path_is_a_400_not_a_missing_route(client, api,
-                                                                       path: str) -> None:
-    """The router cannot match a path with a line break in it; the answer says why, in the
-    service's format, rather than claiming the operation does not exist."""
-    response = client.get(BASE + path, headers=api.headers())
-    body = assert_refused(response, path)
-    assert response.status_code == 400 and "control character" in body["message"]
-    erp = client.get("/entity/Default/24.200.001/Customer/C%0A1")
-    assert erp.status_code == 400 and "errorCode" not in erp.json()
-
 def test_a_seed_and_an_import_with_odd_values_are_refused_clearly(client) -> None:
     before = client.get("/_mock/state").json()
     for document in ({"accounts": "no"}, {"accounts": [1]}, {"accounts": [{"users": 5}]},

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import MutableMapping
@@ -37,10 +36,6 @@ from .tenancy import tenancy_of_call
 log = logging.getLogger(__name__)
 
 UNTRACKED_PREFIXES = ("/_mock", "/api/ui", "/api/openapi", "/favicon.ico")
-# A path holding a control character once decoded (%0A, %0D, %00...) is refused before routing:
-# the router cannot match it (Starlette's mounts stop at a line break), and no id or name the
-# service takes holds one.
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 class DroppedConnection(ConnectionError):
@@ -119,14 +114,6 @@ class FrontDoor:
             return
         scope[SCOPE_KEY] = self.state
         path: str = scope["path"]
-        if _CONTROL.search(path):
-            erp = is_erp_path(path)
-            for message in _error_messages(
-                    400, "The request path holds a control character (such as %0A): no "
-                    "operation takes one", erp=erp,
-                    headers=() if erp else ((b"x-vol-correlation", uuid.uuid4().hex.encode()),)):
-                await send(message)
-            return
         if path.startswith(UNTRACKED_PREFIXES):
             if path == "/_mock" or path.startswith("/_mock/"):
                 refused = self.state.guard.refusal(scope)
